@@ -1,0 +1,39 @@
+"""The `autograd-scalar` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import examples
+
+
+def _worked_example(args: argparse.Namespace) -> int:
+    """Print the w1–w6 network and the small graph e = (a + b)(b + 1), computed by the engine."""
+    print(examples.format_w1_w6(examples.run_w1_w6()))
+    print()
+    print(examples.format_small_graph(examples.small_graph()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="autograd-scalar",
+        description="A scalar reverse-mode autodiff engine for learning backprop.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    worked = commands.add_parser(
+        "worked-example", help="the seed articles' worked examples, computed by the engine"
+    )
+    worked.set_defaults(run=_worked_example)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""The worked examples of the source articles, computed by the engine (nothing typed in).
+
+- `w1_w6_network()`: a 2 -> 2 -> 1 network without biases or activations, inputs
+  x1 = 1, x2 = 0.5, target t = 4, weights w1..w6 = 0.5, 1.5, 2.3, 3, 1, 1, loss
+  E = ½(t − y)², one step of gradient descent with η = 0.1.
+- `small_graph()`: e = (a + b)(b + 1) at a = 2, b = 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .engine import Value
+from .nn import MLP
+
+INPUTS = (1.0, 0.5)
+TARGET = 4.0
+WEIGHTS = (0.5, 1.5, 2.3, 3.0, 1.0, 1.0)
+LEARNING_RATE = 0.1
+
+
+@dataclass
+class ForwardPass:
+    """The values of one forward pass through the w1–w6 network, kept as graph nodes."""
+
+    x: list[Value]
+    h: list[Value]
+    y: Value
+    E: Value
+
+
+@dataclass
+class WorkedExample:
+    """Everything the w1–w6 example computes: before, gradients, after one step."""
+
+    network: MLP
+    weights: list[Value]
+    before: ForwardPass
+    gradients: list[float]
+    updated_weights: list[float]
+    after: ForwardPass
+
+
+def w1_w6_network(weights=WEIGHTS) -> MLP:
+    """The seed's 2 -> 2 -> 1 network (no biases, no activations), weights labelled w1..w6."""
+    net = MLP(2, [2, 1], activation="linear", bias=False)
+    w1, w2, w3, w4, w5, w6 = weights
+    net.set_weights([[[w1, w2], [w3, w4]], [[w5, w6]]])
+    for i, w in enumerate(net.parameters(), start=1):
+        w.label = f"w{i}"
+    return net
+
+
+def forward(net: MLP, inputs=INPUTS, target: float = TARGET) -> ForwardPass:
+    """x -> h1, h2 -> y -> E = ½(t − y)², with every node labelled as in the article."""
+    x = [Value(v, label=f"x{i}") for i, v in enumerate(inputs, start=1)]
+    h = net.layers[0](x)
+    for i, node in enumerate(h, start=1):
+        node.label = f"h{i}"
+    y = net.layers[1](h)[0]
+    y.label = "y"
+    E = 0.5 * (target - y) ** 2
+    E.label = "E"
+    return ForwardPass(x, h, y, E)
+
+
+def run_w1_w6(learning_rate: float = LEARNING_RATE) -> WorkedExample:
+    """Forward, backward, one gradient-descent step w ← w − η·dE/dw, and forward again."""
+    net = w1_w6_network()
+    weights = net.parameters()
+    before = forward(net)
+    before.E.backward()
+    gradients = [w.grad for w in weights]
+    updated = [w.data - learning_rate * w.grad for w in weights]
+    after = forward(w1_w6_network(updated))
+    return WorkedExample(net, weights, before, gradients, updated, after)
+
+
+@dataclass
+class SmallGraph:
+    """e = (a + b)(b + 1) with c = a + b and d = b + 1, after backward."""
+
+    a: Value
+    b: Value
+    c: Value
+    d: Value
+    e: Value
+
+
+def small_graph(a: float = 2.0, b: float = 1.0) -> SmallGraph:
+    """Build e = (a + b)(b + 1), label every node, and run backward."""
+    va, vb = Value(a, label="a"), Value(b, label="b")
+    c = va + vb
+    c.label = "c"
+    d = vb + 1
+    d.label = "d"
+    e = c * d
+    e.label = "e"
+    e.backward()
+    return SmallGraph(va, vb, c, d, e)
+
+
+def _table(rows: list[tuple[str, float]]) -> str:
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"  {name:<{width}}  {value:>10.6g}" for name, value in rows)
+
+
+def format_w1_w6(result: WorkedExample) -> str:
+    """The worked example as a readable plain-text table."""
+    b, a = result.before, result.after
+    names = [w.label for w in result.weights]
+    forward_rows = [("h1", b.h[0].data), ("h2", b.h[1].data), ("y", b.y.data), ("E", b.E.data)]
+    weight_rows = [(n, w.data) for n, w in zip(names, result.weights)]
+    grad_rows = [(f"dE/d{n}", g) for n, g in zip(names, result.gradients)]
+    step_rows = [(n, w) for n, w in zip(names, result.updated_weights)]
+    after_rows = [("y", a.y.data), ("E", a.E.data)]
+    return "\n".join(
+        [
+            "w1–w6 network: x1 = 1, x2 = 0.5, target t = 4, E = ½(t − y)²",
+            "weights",
+            _table(weight_rows),
+            "forward pass",
+            _table(forward_rows),
+            "gradients (backward)",
+            _table(grad_rows),
+            f"after one step w ← w − {LEARNING_RATE}·dE/dw",
+            _table(step_rows),
+            "forward pass with the new weights",
+            _table(after_rows),
+        ]
+    )
+
+
+def format_small_graph(g: SmallGraph) -> str:
+    """The small graph's values and gradients as a plain-text table."""
+    values = [(n.label, n.data) for n in (g.a, g.b, g.c, g.d, g.e)]
+    grads = [(f"de/d{n.label}", n.grad) for n in (g.a, g.b, g.c, g.d)]
+    return "\n".join(
+        [
+            "small graph: c = a + b, d = b + 1, e = c·d",
+            "values",
+            _table(values),
+            "gradients (backward)",
+            _table(grads),
+        ]
+    )

@@ -1,0 +1,182 @@
+"""Neural-network building blocks made of `Value`s: Neuron, Layer and MLP."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+
+from .engine import Number, Value
+
+ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
+
+
+class Module:
+    """Anything with trainable parameters."""
+
+    def parameters(self) -> list[Value]:
+        return []
+
+    def zero_grad(self) -> None:
+        """Reset the grad of every parameter to 0 (grads accumulate otherwise)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+class Neuron(Module):
+    """activation(w · x + b): one weight per input and an optional bias."""
+
+    def __init__(
+        self,
+        n_inputs: int,
+        activation: str = "tanh",
+        bias: bool = True,
+        rng: random.Random | None = None,
+    ) -> None:
+        _check_count(n_inputs, "n_inputs")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
+        rng = rng or random.Random(0)
+        bound = 1 / math.sqrt(n_inputs)  # PyTorch's default for a linear layer
+        self.weights = [Value(rng.uniform(-bound, bound)) for _ in range(n_inputs)]
+        self.bias = Value(0.0) if bias else None
+        self.activation = activation
+
+    def __call__(self, inputs: Sequence[Value | Number]) -> Value:
+        if len(inputs) != len(self.weights):
+            raise ValueError(f"neuron takes {len(self.weights)} inputs, got {len(inputs)}")
+        total = self.weights[0] * inputs[0]
+        for w, x in zip(self.weights[1:], inputs[1:]):
+            total = total + w * x
+        if self.bias is not None:
+            total = total + self.bias
+        return total if self.activation == "linear" else getattr(total, self.activation)()
+
+    def parameters(self) -> list[Value]:
+        return self.weights + ([self.bias] if self.bias is not None else [])
+
+    def __repr__(self) -> str:
+        return f"Neuron({len(self.weights)}, activation={self.activation!r}, bias={self.bias is not None})"
+
+
+class Layer(Module):
+    """`n_outputs` neurons that all see the same inputs."""
+
+    def __init__(
+        self,
+        n_inputs: int,
+        n_outputs: int,
+        activation: str = "tanh",
+        bias: bool = True,
+        rng: random.Random | None = None,
+    ) -> None:
+        _check_count(n_outputs, "n_outputs")
+        rng = rng or random.Random(0)
+        self.neurons = [Neuron(n_inputs, activation, bias, rng) for _ in range(n_outputs)]
+
+    def __call__(self, inputs: Sequence[Value | Number]) -> list[Value]:
+        return [neuron(inputs) for neuron in self.neurons]
+
+    def parameters(self) -> list[Value]:
+        return [p for neuron in self.neurons for p in neuron.parameters()]
+
+    def __repr__(self) -> str:
+        first = self.neurons[0]
+        return (
+            f"Layer({len(first.weights)} -> {len(self.neurons)}, "
+            f"activation={first.activation!r}, bias={first.bias is not None})"
+        )
+
+
+class MLP(Module):
+    """A stack of fully connected layers.
+
+    `activation` is one name for every hidden layer (the last layer is linear unless
+    `output_activation` says otherwise) or a list with one name per layer.
+    """
+
+    def __init__(
+        self,
+        n_inputs: int,
+        layer_sizes: Sequence[int],
+        activation: str | Sequence[str] = "tanh",
+        output_activation: str = "linear",
+        bias: bool = True,
+        seed: int = 0,
+    ) -> None:
+        _check_count(n_inputs, "n_inputs")
+        if not layer_sizes:
+            raise ValueError("layer_sizes must name at least one layer")
+        activations = _per_layer(activation, output_activation, len(layer_sizes))
+        rng = random.Random(seed)
+        sizes = [n_inputs, *layer_sizes]
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], activations[i], bias, rng)
+            for i in range(len(layer_sizes))
+        ]
+
+    def __call__(self, inputs: Sequence[Value | Number]) -> Value | list[Value]:
+        """The network's output: a single `Value` when the last layer has one neuron."""
+        outputs = list(inputs)
+        for layer in self.layers:
+            outputs = layer(outputs)
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def set_weights(
+        self,
+        weights: Sequence[Sequence[Sequence[Number]]],
+        biases: Sequence[Sequence[Number]] | None = None,
+    ) -> None:
+        """Set every weight explicitly: `weights[layer][neuron][input]` (and biases likewise).
+
+        The shapes are checked in full before anything is changed.
+        """
+        self._check_shape(weights, biases)
+        for layer, layer_weights in zip(self.layers, weights):
+            for neuron, neuron_weights in zip(layer.neurons, layer_weights):
+                for w, value in zip(neuron.weights, neuron_weights):
+                    w.data = float(value)
+        for layer, layer_biases in zip(self.layers, biases or ()):
+            for neuron, value in zip(layer.neurons, layer_biases):
+                neuron.bias.data = float(value)
+
+    def _check_shape(self, weights, biases) -> None:
+        expected = [[len(n.weights) for n in layer.neurons] for layer in self.layers]
+        got = [[len(row) for row in layer] for layer in weights]
+        if got != expected:
+            raise ValueError(f"weights have shape {got}, the network needs {expected}")
+        _check_numbers(v for layer in weights for row in layer for v in row)
+        if biases is None:
+            return
+        if any(n.bias is None for layer in self.layers for n in layer.neurons):
+            raise ValueError("this network has no biases (bias=False)")
+        got_b = [len(layer) for layer in biases]
+        expected_b = [len(layer.neurons) for layer in self.layers]
+        if got_b != expected_b:
+            raise ValueError(f"biases have shape {got_b}, the network needs {expected_b}")
+        _check_numbers(v for layer in biases for v in layer)
+
+    def __repr__(self) -> str:
+        return "MLP(" + ", ".join(repr(layer) for layer in self.layers) + ")"
+
+
+def _per_layer(activation, output_activation: str, n_layers: int) -> list[str]:
+    if isinstance(activation, str):
+        return [activation] * (n_layers - 1) + [output_activation]
+    activations = list(activation)
+    if len(activations) != n_layers:
+        raise ValueError(f"{n_layers} layers need {n_layers} activations, got {len(activations)}")
+    return activations
+
+
+def _check_count(n: object, name: str) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{name} must be a positive int, got {n!r}")
+
+
+def _check_numbers(values) -> None:
+    for v in values:
+        Value(v)  # raises TypeError naming what was given
