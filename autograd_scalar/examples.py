@@ -100,47 +100,50 @@ def small_graph(a: float = 2.0, b: float = 1.0) -> SmallGraph:
     return SmallGraph(va, vb, c, d, e)
 
 
-def _table(rows: list[tuple[str, float]]) -> str:
-    width = max(len(name) for name, _ in rows)
-    return "\n".join(f"  {name:<{width}}  {value:>10.6g}" for name, value in rows)
+def _row(cells: list[object], widths: list[int]) -> str:
+    return "  ".join(
+        f"{c:<{w}}" if isinstance(c, str) else f"{c:<{w}.6g}" for c, w in zip(cells, widths)
+    ).rstrip()
+
+
+def _table(header: list[str], rows: list[list[object]]) -> str:
+    """A plain-text table: numbers to six significant digits, columns aligned."""
+    widths = [max(len(h), 9) for h in header]
+    return "\n".join([_row(header, widths), *(_row(r, widths) for r in rows)])
 
 
 def format_w1_w6(result: WorkedExample) -> str:
     """The worked example as a readable plain-text table."""
     b, a = result.before, result.after
-    names = [w.label for w in result.weights]
-    forward_rows = [("h1", b.h[0].data), ("h2", b.h[1].data), ("y", b.y.data), ("E", b.E.data)]
-    weight_rows = [(n, w.data) for n, w in zip(names, result.weights)]
-    grad_rows = [(f"dE/d{n}", g) for n, g in zip(names, result.gradients)]
-    step_rows = [(n, w) for n, w in zip(names, result.updated_weights)]
-    after_rows = [("y", a.y.data), ("E", a.E.data)]
+    weight_rows = [
+        [w.label, w.data, g, new]
+        for w, g, new in zip(result.weights, result.gradients, result.updated_weights)
+    ]
     return "\n".join(
         [
-            "w1–w6 network: x1 = 1, x2 = 0.5, target t = 4, E = ½(t − y)²",
-            "weights",
-            _table(weight_rows),
-            "forward pass",
-            _table(forward_rows),
-            "gradients (backward)",
-            _table(grad_rows),
-            f"after one step w ← w − {LEARNING_RATE}·dE/dw",
-            _table(step_rows),
-            "forward pass with the new weights",
-            _table(after_rows),
+            "The w1–w6 network: x1 = 1, x2 = 0.5, target t = 4, E = ½(t − y)², η = "
+            f"{LEARNING_RATE}",
+            "",
+            _table(
+                ["forward", "h1", "h2", "y", "E"],
+                [
+                    ["before", b.h[0].data, b.h[1].data, b.y.data, b.E.data],
+                    ["after", a.h[0].data, a.h[1].data, a.y.data, a.E.data],
+                ],
+            ),
+            "",
+            _table(["weight", "value", "dE/dw", "w − η·dE/dw"], weight_rows),
         ]
     )
 
 
 def format_small_graph(g: SmallGraph) -> str:
     """The small graph's values and gradients as a plain-text table."""
-    values = [(n.label, n.data) for n in (g.a, g.b, g.c, g.d, g.e)]
-    grads = [(f"de/d{n.label}", n.grad) for n in (g.a, g.b, g.c, g.d)]
+    rows = [[n.label, n.data, n.grad] for n in (g.a, g.b, g.c, g.d, g.e)]
     return "\n".join(
         [
-            "small graph: c = a + b, d = b + 1, e = c·d",
-            "values",
-            _table(values),
-            "gradients (backward)",
-            _table(grads),
+            "The small graph: c = a + b, d = b + 1, e = c·d",
+            "",
+            _table(["node", "value", "de/dnode"], rows),
         ]
     )

@@ -56,7 +56,8 @@ class Neuron(Module):
         return self.weights + ([self.bias] if self.bias is not None else [])
 
     def __repr__(self) -> str:
-        return f"Neuron({len(self.weights)}, activation={self.activation!r}, bias={self.bias is not None})"
+        has_bias = self.bias is not None
+        return f"Neuron({len(self.weights)}, activation={self.activation!r}, bias={has_bias})"
 
 
 class Layer(Module):

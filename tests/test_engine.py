@@ -1,0 +1,351 @@
+"""The engine: every op against its analytic derivative and finite differences, backward's
+semantics (all paths, accumulation, depth), comparisons, and bad input."""
+
+import gc
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd_scalar import Value, no_grad
+
+
+def finite(lo: float, hi: float) -> st.SearchStrategy[float]:
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+def central_difference(f, x: float, h: float = 1e-6) -> float:
+    step = h * max(1.0, abs(x))
+    return (f(x + step) - f(x - step)) / (2 * step)
+
+
+def engine_grad(f, x: float) -> float:
+    v = Value(x)
+    f(v).backward()
+    return v.grad
+
+
+def assert_close(got: float, want: float, rel: float = 1e-6, abs_: float = 1e-6) -> None:
+    assert math.isclose(got, want, rel_tol=rel, abs_tol=abs_), (got, want)
+
+
+# -- unary ops: (op applied to a Value, the same on floats, analytic derivative, domain) --
+
+AWAY_FROM_ZERO = finite(-5, 5).filter(lambda x: abs(x) > 1e-3)
+UNARY = {
+    "neg": (lambda v: -v, lambda x: -x, lambda x: -1.0, finite(-10, 10)),
+    "exp": (Value.exp, math.exp, math.exp, finite(-20, 20)),
+    "log": (Value.log, math.log, lambda x: 1 / x, finite(1e-3, 1e3)),
+    "sqrt": (Value.sqrt, math.sqrt, lambda x: 0.5 / math.sqrt(x), finite(1e-3, 1e3)),
+    "tanh": (Value.tanh, math.tanh, lambda x: 1 / math.cosh(x) ** 2, finite(-5, 5)),
+    "sigmoid": (
+        Value.sigmoid,
+        lambda x: 1 / (1 + math.exp(-x)),
+        lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2,
+        finite(-20, 20),
+    ),
+    "relu": (Value.relu, lambda x: max(x, 0.0), lambda x: float(x > 0), AWAY_FROM_ZERO),
+    "sin": (Value.sin, math.sin, math.cos, finite(-10, 10)),
+    "cos": (Value.cos, math.cos, lambda x: -math.sin(x), finite(-10, 10)),
+    "abs": (abs, abs, lambda x: math.copysign(1.0, x), AWAY_FROM_ZERO),
+    "square": (lambda v: v**2, lambda x: x**2, lambda x: 2 * x, finite(-10, 10)),
+    "cube": (lambda v: v**3, lambda x: x**3, lambda x: 3 * x**2, finite(-10, 10)),
+    "pow 1.5": (lambda v: v**1.5, lambda x: x**1.5, lambda x: 1.5 * x**0.5, finite(1e-2, 10)),
+    "reciprocal": (lambda v: v**-1, lambda x: 1 / x, lambda x: -1 / x**2, AWAY_FROM_ZERO),
+    "2 ** x": (lambda v: 2**v, lambda x: 2**x, lambda x: 2**x * math.log(2), finite(-10, 10)),
+    "3 - x": (lambda v: 3 - v, lambda x: 3 - x, lambda x: -1.0, finite(-10, 10)),
+    "3 / x": (lambda v: 3 / v, lambda x: 3 / x, lambda x: -3 / x**2, AWAY_FROM_ZERO),
+    "x / 4": (lambda v: v / 4, lambda x: x / 4, lambda x: 0.25, finite(-10, 10)),
+    "x * 7": (lambda v: v * 7, lambda x: x * 7, lambda x: 7.0, finite(-10, 10)),
+    "7 * x": (lambda v: 7 * v, lambda x: 7 * x, lambda x: 7.0, finite(-10, 10)),
+    "x + 2": (lambda v: v + 2, lambda x: x + 2, lambda x: 1.0, finite(-10, 10)),
+    "2 + x": (lambda v: 2 + v, lambda x: 2 + x, lambda x: 1.0, finite(-10, 10)),
+    "x - 2": (lambda v: v - 2, lambda x: x - 2, lambda x: 1.0, finite(-10, 10)),
+}
+
+
+@pytest.mark.parametrize("name", UNARY)
+def test_unary_op_value_and_derivative(name: str) -> None:
+    op, on_floats, derivative, domain = UNARY[name]
+
+    @settings(max_examples=60, deadline=None)
+    @given(domain)
+    def check(x: float) -> None:
+        assert_close(op(Value(x)).data, on_floats(x), rel=1e-12, abs_=1e-12)
+        got = engine_grad(op, x)
+        assert_close(got, derivative(x), rel=1e-12, abs_=1e-12)
+        assert_close(got, central_difference(on_floats, x), rel=1e-5, abs_=1e-6)
+
+    check()
+
+
+# -- binary ops between two Values: (op, analytic (d/dx, d/dy), domain of x, domain of y) --
+
+BINARY = {
+    "add": (lambda x, y: x + y, lambda x, y: (1.0, 1.0), finite(-10, 10), finite(-10, 10)),
+    "sub": (lambda x, y: x - y, lambda x, y: (1.0, -1.0), finite(-10, 10), finite(-10, 10)),
+    "mul": (lambda x, y: x * y, lambda x, y: (y, x), finite(-10, 10), finite(-10, 10)),
+    "div": (
+        lambda x, y: x / y,
+        lambda x, y: (1 / y, -x / y**2),
+        finite(-10, 10),
+        AWAY_FROM_ZERO,
+    ),
+    "pow": (
+        lambda x, y: x**y,
+        lambda x, y: (y * x ** (y - 1), x**y * math.log(x)),
+        finite(0.1, 5),
+        finite(-3, 3),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", BINARY)
+def test_binary_op_derivatives(name: str) -> None:
+    op, derivatives, x_domain, y_domain = BINARY[name]
+
+    @settings(max_examples=60, deadline=None)
+    @given(x_domain, y_domain)
+    def check(x: float, y: float) -> None:
+        vx, vy = Value(x), Value(y)
+        out = op(vx, vy)
+        assert_close(out.data, op(x, y), rel=1e-12, abs_=1e-12)
+        out.backward()
+        want_x, want_y = derivatives(x, y)
+        assert_close(vx.grad, want_x, rel=1e-12, abs_=1e-12)
+        assert_close(vy.grad, want_y, rel=1e-12, abs_=1e-12)
+        assert_close(vx.grad, central_difference(lambda t: op(t, y), x), rel=1e-5, abs_=1e-6)
+        assert_close(vy.grad, central_difference(lambda t: op(x, t), y), rel=1e-5, abs_=1e-6)
+
+    check()
+
+
+def test_kinks_take_the_pytorch_convention() -> None:
+    assert engine_grad(Value.relu, 0.0) == 0.0
+    assert engine_grad(abs, 0.0) == 0.0
+    assert engine_grad(lambda v: v**1, 0.0) == 1.0
+    assert engine_grad(lambda v: v**0, 0.0) == 0.0
+    assert engine_grad(lambda v: v**2, 0.0) == 0.0
+
+
+def test_sigmoid_is_stable_for_large_inputs() -> None:
+    assert Value(-800.0).sigmoid().data == 0.0
+    assert Value(800.0).sigmoid().data == 1.0
+
+
+# -- backward: the chain rule summed over all paths --
+
+
+def test_small_graph_sums_over_paths() -> None:
+    a, b = Value(2.0, "a"), Value(1.0, "b")
+    c, d = a + b, b + 1
+    e = c * d
+    e.backward()
+    assert (e.data, a.grad, b.grad, c.grad, d.grad) == (6.0, 2.0, 5.0, 2.0, 3.0)
+    # b's grad is one term per path: through c (1 · d = 2) and through d (1 · c = 3)
+    assert b.grad == 1.0 * d.data + 1.0 * c.data
+
+
+def test_nodes_record_parents_and_local_derivatives() -> None:
+    a, b = Value(2.0), Value(3.0)
+    out = a * b
+    assert out.parents == (a, b)
+    assert out.local_grads == (3.0, 2.0)
+    assert out.op.name == "*"
+    scaled = a * 5
+    assert scaled.parents == (a,)  # the number is not a node
+    assert scaled.constant == 5
+    assert scaled.local_grads == (5.0,)
+
+
+def test_numbers_mix_on_either_side() -> None:
+    x = Value(3.0)
+    results = [x + 1, 1 + x, x - 1, 1 - x, x * 2, 2 * x, x / 2, 2 / x, x**2, 2**x]
+    assert [r.data for r in results] == [4.0, 4.0, 2.0, -2.0, 6.0, 6.0, 1.5, 2 / 3, 9.0, 8.0]
+
+
+def test_gradients_accumulate_across_calls_until_zero_grad() -> None:
+    x = Value(3.0)
+    y = x * x + x  # dy/dx = 2x + 1 = 7
+    y.backward()
+    y.backward()
+    assert x.grad == 14.0
+    y.zero_grad()
+    assert (x.grad, y.grad) == (0.0, 0.0)
+    y.backward()
+    assert x.grad == 7.0
+
+
+def test_two_outputs_of_one_graph_add_their_gradients() -> None:
+    x = Value(2.0)
+    h = x * x  # shared by both outputs
+    first, second = h * 3, h.exp()
+    first.backward()
+    second.backward()
+    assert_close(x.grad, 3 * 2 * 2.0 + math.exp(4.0) * 2 * 2.0, rel=1e-12)
+
+
+def test_backward_of_a_leaf_sets_its_grad_to_one() -> None:
+    x = Value(5.0)
+    x.backward()
+    assert x.grad == 1.0
+
+
+def test_million_op_chain_needs_no_recursion() -> None:
+    x = Value(1.0)
+    y = x
+    for _ in range(1_000_000):
+        y = y * 1.000001
+    y.backward()
+    assert_close(x.grad, 1.000001**1_000_000, rel=1e-9)
+    assert len(y.topological_order()) == 1_000_001
+
+
+def test_node_used_a_thousand_times_collects_a_thousand_terms() -> None:
+    x = Value(0.5)
+    terms = [x * (i + 1) for i in range(1000)]
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    total.backward()
+    assert x.grad == sum(range(1, 1001))
+    assert sum(1 for node in total.topological_order() for p in node.parents if p is x) == 1000
+
+
+def test_topological_order_puts_parents_first() -> None:
+    a, b = Value(1.0), Value(2.0)
+    out = ((a * b) + a).tanh() * b
+    order = out.topological_order()
+    position = {node: i for i, node in enumerate(order)}
+    assert order[-1] is out
+    assert len(order) == len(set(order)) == 6
+    assert all(position[p] < position[n] for n in order for p in n.parents)
+
+
+def test_create_graph_makes_gradients_differentiable() -> None:
+    x = Value(0.7)
+    y = x.tanh()
+    y.backward(create_graph=True)
+    dy = x.grad
+    assert isinstance(dy, Value)
+    assert_close(dy.data, 1 - math.tanh(0.7) ** 2, rel=1e-12)
+    y.zero_grad()
+    dy.backward()
+    t = math.tanh(0.7)
+    assert_close(x.grad, -2 * t * (1 - t * t), rel=1e-12)
+
+
+def test_no_grad_records_nothing() -> None:
+    x = Value(2.0)
+    with no_grad():
+        y = x * 3
+    assert y.data == 6.0 and y.parents == () and y.op is None
+
+
+# -- comparisons are not graph nodes --
+
+
+def test_ordering_compares_data_and_returns_bool() -> None:
+    a, b = Value(1.0), Value(2.0)
+    assert (a < b, a <= 1, b > 1.5, b >= a) == (True, True, True, True)
+    assert all(type(r) is bool for r in (a < b, a > 0))
+
+
+def test_equality_is_identity_so_values_work_in_sets_and_dicts() -> None:
+    a, b = Value(1.0), Value(1.0)
+    assert a == a and a != b
+    assert len({a, b, a}) == 2
+    assert {a: "first", b: "second"}[b] == "second"
+
+
+def test_equality_with_a_number_is_refused() -> None:
+    with pytest.raises(TypeError, match="compare v.data"):
+        _ = Value(1.0) == 1.0
+
+
+# -- bad input --
+
+
+@pytest.mark.parametrize("bad", ["3", None, [1], True, 1j])
+def test_value_rejects_non_real_data(bad: object) -> None:
+    with pytest.raises(TypeError, match="int or float") as err:
+        Value(bad)
+    assert type(bad).__name__ in str(err.value)
+
+
+@pytest.mark.parametrize("bad", ["3", None, [1], True])
+def test_arithmetic_with_non_numbers_is_a_type_error(bad: object) -> None:
+    x = Value(1.0)
+    for op in (
+        lambda: x + bad,
+        lambda: bad + x,
+        lambda: x * bad,
+        lambda: bad - x,
+        lambda: x**bad,
+        lambda: bad / x,
+    ):
+        with pytest.raises(TypeError):
+            op()
+
+
+def test_nan_and_inf_are_accepted_as_ieee_floats() -> None:
+    assert math.isnan(Value(float("nan")).data)
+    assert (Value(float("inf")) + 1).data == math.inf
+
+
+DOMAIN_ERRORS = [
+    (lambda: Value(0.0).log(), ValueError, "log"),
+    (lambda: Value(-1.0).log(), ValueError, "log"),
+    (lambda: Value(-1.0).sqrt(), ValueError, "sqrt"),
+    (lambda: Value(0.0).sqrt(), ValueError, "sqrt"),
+    (lambda: Value(0.0) ** -1, ZeroDivisionError, "pow"),
+    (lambda: Value(0.0) ** 0.5, ValueError, "pow"),
+    (lambda: Value(-2.0) ** 0.5, ValueError, "pow"),
+    (lambda: Value(-2.0) ** Value(2.0), ValueError, "pow"),
+    (lambda: (-2) ** Value(1.0), ValueError, "pow"),
+    (lambda: 0 ** Value(1.0), ValueError, "pow"),
+    (lambda: Value(1.0) / 0, ZeroDivisionError, "division by zero"),
+    (lambda: Value(1.0) / Value(0.0), ZeroDivisionError, "division by zero"),
+    (lambda: 1 / Value(0.0), ZeroDivisionError, "division by zero"),
+    (lambda: Value(1000.0).exp(), OverflowError, "exp"),
+    (lambda: Value(10.0) ** Value(400.0), OverflowError, "pow"),
+]
+
+
+@pytest.mark.parametrize("case", range(len(DOMAIN_ERRORS)))
+def test_domain_errors_name_the_op_and_value(case: int) -> None:
+    make, error, words = DOMAIN_ERRORS[case]
+    with pytest.raises(error, match=words):
+        make()
+
+
+def test_log_error_names_the_offending_value() -> None:
+    with pytest.raises(ValueError, match=r"-2\.5"):
+        Value(-2.5).log()
+
+
+def count_values() -> int:
+    gc.collect()
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, Value))
+
+
+@pytest.mark.parametrize("case", range(len(DOMAIN_ERRORS)))
+def test_a_failed_op_creates_no_node_and_changes_no_grad(case: int) -> None:
+    make, error, _ = DOMAIN_ERRORS[case]
+    x = Value(3.0)
+    y = (x * x).tanh()
+    y.backward()
+    grads_before = [(n, n.grad, n.data) for n in y.topological_order()]
+    nodes_before = count_values()
+    with pytest.raises(error):
+        make()
+    assert count_values() == nodes_before
+    assert [(n, n.grad, n.data) for n in y.topological_order()] == grads_before
+
+
+def test_repr_is_readable() -> None:
+    v = Value(2.0, label="w1") * 3
+    v.label = "z"
+    assert repr(v) == "Value(data=6.0, grad=0.0, op='*', label='z')"
+    assert repr(Value(1.5)) == "Value(data=1.5, grad=0.0)"
