@@ -11,9 +11,17 @@ from . import examples
 
 def _worked_example(args: argparse.Namespace) -> int:
     """Print the w1–w6 network and the small graph e = (a + b)(b + 1), computed by the engine."""
-    print(examples.format_w1_w6(examples.run_w1_w6()))
+    result = examples.run_w1_w6()
+    small = examples.small_graph()
+    print(examples.format_w1_w6(result))
     print()
-    print(examples.format_small_graph(examples.small_graph()))
+    print(examples.format_small_graph(small))
+    for path, output in ((args.svg, result.before.E), (args.small_svg, small.e)):
+        if path:
+            from .draw import draw
+
+            saved = draw(output, rankdir=args.rankdir).save(path)
+            print(f"\nwrote {saved}")
     return 0
 
 
@@ -26,6 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     worked = commands.add_parser(
         "worked-example", help="the seed articles' worked examples, computed by the engine"
     )
+    worked.add_argument(
+        "--svg", metavar="PATH", help="draw the w1–w6 graph after backward (.svg, .dot, .png)"
+    )
+    worked.add_argument(
+        "--small-svg", metavar="PATH", help="draw e = (a + b)(b + 1) after backward"
+    )
+    worked.add_argument("--rankdir", choices=["LR", "TB"], default="LR", help="layout direction")
     worked.set_defaults(run=_worked_example)
     return parser
 

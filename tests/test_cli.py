@@ -17,3 +17,11 @@ def test_unknown_command_exits_with_usage(capsys) -> None:
         main(["no-such-command"])
     assert exit_info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_worked_example_writes_both_drawings(tmp_path, capsys) -> None:
+    big, small = tmp_path / "w.svg", tmp_path / "small.dot"
+    assert main(["worked-example", "--svg", str(big), "--small-svg", str(small)]) == 0
+    assert "data 0.55125" in big.read_text()
+    assert "grad 5" in small.read_text()  # de/db = 5
+    assert f"wrote {big}" in capsys.readouterr().out

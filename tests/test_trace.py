@@ -1,0 +1,126 @@
+"""The step-by-step backward trace ends in exactly backward()'s gradients, one step per edge."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd_scalar import Value, examples
+from autograd_scalar.trace import trace_backward
+
+
+def edge_count(output: Value) -> int:
+    return sum(len(node.parents) for node in output.topological_order())
+
+
+def test_worked_example_trace_equals_backward() -> None:
+    traced = examples.forward(examples.w1_w6_network())
+    plain = examples.forward(examples.w1_w6_network())
+    trace = trace_backward(traced.E)
+    plain.E.backward()
+    traced_nodes = traced.E.topological_order()
+    plain_nodes = plain.E.topological_order()
+    assert [n.grad for n in traced_nodes] == [n.grad for n in plain_nodes]
+    assert len(trace) == edge_count(traced.E) == 21
+
+
+def test_each_step_adds_local_times_child_grad() -> None:
+    g = examples.forward(examples.w1_w6_network())
+    trace = trace_backward(g.E)
+    for step in trace.steps:
+        assert step.after == step.before + step.local * step.child_grad
+    # the last step into x2 finds the 3·1.05 = 3.15 of the other path already there
+    into_x2 = [s for s in trace.steps if s.parent is g.x[1]]
+    assert [round(s.after, 12) for s in into_x2] == [3.15, 4.725]
+
+
+def test_grads_after_a_step_show_the_pass_half_done() -> None:
+    g = examples.forward(examples.w1_w6_network())
+    trace = trace_backward(g.E)
+    assert trace.grads_after(-1) == {g.E: 1.0}
+    final = trace.grads_after(len(trace) - 1)
+    assert all(final[n] == n.grad for n in final)
+
+
+def test_trace_prints_a_table() -> None:
+    g = examples.small_graph()
+    g.e.zero_grad()
+    text = str(trace_backward(g.e))
+    lines = text.splitlines()
+    assert lines[0].split()[:2] == ["step", "edge"]
+    assert len(lines) == 1 + 5
+    assert "c → b" in text and "d → b" in text
+
+
+def test_trace_accumulates_like_backward() -> None:
+    x = Value(3.0)
+    y = x * x
+    y.backward()
+    trace_backward(y)
+    assert x.grad == 12.0
+
+
+def test_drawing_of_a_step_highlights_its_edge() -> None:
+    g = examples.small_graph()
+    trace = trace_backward(g.e)
+    source = trace.drawing(0, backend="wasm").source
+    assert source.count("#d62728") == 2  # edge colour and edge-label colour
+
+
+def test_stepper_without_ipywidgets_is_the_static_trace(monkeypatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_widgets(name, *args, **kwargs):
+        if name == "ipywidgets":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_widgets)
+    trace = trace_backward(examples.small_graph().e)
+    assert trace.stepper() is trace
+    assert "<table>" in trace._repr_html_()
+
+
+OPS = [
+    lambda a, b: a + b,
+    lambda a, b: a * b,
+    lambda a, b: a - b,
+    lambda a, b: (a * a + 1).log() + b,
+    lambda a, b: a.tanh() * b,
+    lambda a, b: (a - b).sigmoid(),
+]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.floats(-2, 2), min_size=2, max_size=4),
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 99), st.integers(0, 99)), max_size=12),
+)
+def test_random_graphs_trace_equals_backward(inputs, recipe) -> None:
+    def build():
+        nodes = [Value(x) for x in inputs]
+        for op, i, j in recipe:
+            nodes.append(OPS[op](nodes[i % len(nodes)], nodes[j % len(nodes)]))
+        return nodes
+
+    traced, plain = build(), build()
+    trace = trace_backward(traced[-1])
+    plain[-1].backward()
+    assert [n.grad for n in traced] == [n.grad for n in plain]
+    assert len(trace) == edge_count(traced[-1])
+
+
+def test_stepper_with_ipywidgets_walks_the_steps() -> None:
+    import ipywidgets as widgets
+    trace = trace_backward(examples.small_graph().e)
+    box = trace.stepper(backend="wasm")
+    assert isinstance(box, widgets.VBox)
+    previous, following, slider = box.children[0].children
+    caption = box.children[1]
+    assert "step 1 of 5" in caption.value
+    following.click()
+    following.click()
+    assert slider.value == 2 and "step 3 of 5" in caption.value
+    previous.click()
+    assert slider.value == 1
+    assert "<svg" in box.children[2].value
