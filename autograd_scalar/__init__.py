@@ -1,15 +1,19 @@
 """autograd_scalar: a scalar reverse-mode automatic differentiation engine for learning backprop."""
 
 from .engine import Value, detect_anomaly, is_grad_enabled, no_grad
+from .gradcheck import GradcheckError, gradcheck, gradcheck_report
 from .nn import MLP, Layer, Module, Neuron
 
 __all__ = [
+    "GradcheckError",
     "MLP",
     "Layer",
     "Module",
     "Neuron",
     "Value",
     "detect_anomaly",
+    "gradcheck",
+    "gradcheck_report",
     "is_grad_enabled",
     "no_grad",
 ]

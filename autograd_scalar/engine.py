@@ -271,10 +271,14 @@ def _unary(op: Op, x: Value) -> Value:
     return _node(op, out, (x,), op.derivative(x.data, out))
 
 
+def _pair(op: Op, x: Value, y: Value) -> Value:
+    out = op.forward(x.data, y.data)
+    return _node(op, out, (x, y), op.derivative(x.data, y.data, out))
+
+
 def _binary(op: Op, number_op: Op, x: Value, y: Value | Number) -> Value:
     if isinstance(y, Value):
-        out = op.forward(x.data, y.data)
-        return _node(op, out, (x, y), op.derivative(x.data, y.data, out))
+        return _pair(op, x, y)
     return _with_number(number_op, x, y)
 
 
@@ -283,6 +287,13 @@ def _with_number(op: Op, x: Value, c: Number) -> Value:
         return NotImplemented
     out = op.forward(x.data, c)
     return _node(op, out, (x,), op.derivative(x.data, c, out), c)
+
+
+def apply(op: Op, *inputs: Value) -> Value:
+    """Apply an op (one of the table below, or your own) to one or two `Value`s."""
+    if not 1 <= len(inputs) <= 2 or not all(isinstance(x, Value) for x in inputs):
+        raise TypeError(f"apply() takes an Op and one or two Values, got {inputs!r}")
+    return _unary(op, *inputs) if len(inputs) == 1 else _pair(op, *inputs)
 
 
 # -- functions that work on floats and on Values alike (used by the derivative rules) --

@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_scalar import Value, no_grad
+from autograd_scalar import Value, detect_anomaly, is_grad_enabled, no_grad
+from autograd_scalar.engine import Op, apply, exp
+from autograd_scalar.testing import assert_grads_close, expressions
 
 
 def finite(lo: float, hi: float) -> st.SearchStrategy[float]:
@@ -349,3 +351,75 @@ def test_repr_is_readable() -> None:
     v.label = "z"
     assert repr(v) == "Value(data=6.0, grad=0.0, op='*', label='z')"
     assert repr(Value(1.5)) == "Value(data=1.5, grad=0.0)"
+
+
+# -- random expression graphs (shared subexpressions, fan-out) against finite differences --
+
+
+@settings(max_examples=500)
+@given(expressions(n_inputs=st.integers(2, 4), n_steps=st.integers(3, 12)))
+def test_random_graphs_match_finite_differences(expr) -> None:
+    assert_grads_close(expr.function, expr.inputs)
+
+
+# -- anomaly mode and no_grad --
+
+
+def test_anomaly_mode_names_the_op_inputs_and_place() -> None:
+    x = Value(float("inf"))
+    assert math.isnan((x - x).data)  # off by default: NaN flows silently
+    with detect_anomaly(), pytest.raises(FloatingPointError) as err:
+        x - x
+    message = str(err.value)
+    assert "x - y" in message and "[inf, inf]" in message and "nan" in message
+    assert "test_engine.py" in message
+
+
+def test_anomaly_mode_catches_an_infinite_local_derivative() -> None:
+    big = Value(1e200)
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"\*"):
+        big * big
+
+
+def test_anomaly_mode_is_off_again_after_the_block() -> None:
+    with detect_anomaly():
+        assert (Value(1.0) + 1).data == 2.0
+    assert math.isnan((Value(float("nan")) * 2).data)
+
+
+def test_a_value_made_under_no_grad_is_a_constant_to_later_graphs() -> None:
+    x = Value(2.0)
+    with no_grad():
+        frozen = x * 3
+    assert is_grad_enabled()
+    y = frozen * x  # only the direct path to x counts
+    y.backward()
+    assert x.grad == frozen.data == 6.0
+    assert frozen.grad == 2.0 and frozen.parents == ()
+
+
+def test_no_grad_restores_recording_after_an_error() -> None:
+    with pytest.raises(ValueError), no_grad():
+        Value(-1.0).log()
+    assert is_grad_enabled()
+    assert (Value(1.0) * 2).parents != ()
+
+
+def test_apply_a_user_defined_op() -> None:
+    softplus = Op(
+        "softplus",
+        "softplus(x)",
+        lambda x: math.log1p(math.exp(x)),
+        lambda x, out: (1 / (1 + exp(-x)),),
+    )
+    x = Value(0.5)
+    y = apply(softplus, x)
+    y.backward()
+    assert_close(y.data, math.log(1 + math.exp(0.5)), rel=1e-15)
+    assert_close(x.grad, 1 / (1 + math.exp(-0.5)), rel=1e-15)
+    hypot = Op("hypot", "hypot(x, y)", math.hypot, lambda x, y, out: (x / out, y / out))
+    a, b = Value(3.0), Value(4.0)
+    apply(hypot, a, b).backward()
+    assert (a.grad, b.grad) == (0.6, 0.8)
+    with pytest.raises(TypeError, match="one or two Values"):
+        apply(softplus, 0.5)

@@ -112,6 +112,7 @@ def test_random_graphs_trace_equals_backward(inputs, recipe) -> None:
 
 def test_stepper_with_ipywidgets_walks_the_steps() -> None:
     import ipywidgets as widgets
+
     trace = trace_backward(examples.small_graph().e)
     box = trace.stepper(backend="wasm")
     assert isinstance(box, widgets.VBox)

@@ -1,0 +1,65 @@
+"""gradcheck: passes correct gradients, and on a wrong one raises a report naming each input."""
+
+import math
+
+import pytest
+
+from autograd_scalar import Value
+from autograd_scalar.engine import Op, _unary
+from autograd_scalar.gradcheck import GradcheckError, gradcheck, gradcheck_report
+
+
+def test_passes_a_correct_gradient() -> None:
+    assert gradcheck(lambda x, y: (x * y).tanh() + y.exp(), [0.3, -0.4])
+
+
+def test_report_lists_each_input() -> None:
+    report = gradcheck_report(lambda x, y: x * y, [2.0, 3.0])
+    assert report.ok
+    assert [r.analytic for r in report.rows] == [3.0, 2.0]
+    assert all(math.isclose(r.numeric, r.analytic, rel_tol=1e-8) for r in report.rows)
+
+
+WRONG_TANH = Op("tanh", "tanh(x)", math.tanh, lambda x, out: (1 - out,))  # should be 1 − out²
+
+
+def wrong_function(x: Value, y: Value) -> Value:
+    return _unary(WRONG_TANH, x) * y
+
+
+def test_a_wrong_derivative_raises_with_a_table() -> None:
+    with pytest.raises(GradcheckError) as err:
+        gradcheck(wrong_function, [0.5, 2.0])
+    message = str(err.value)
+    assert "mismatch" in message
+    bad = err.value.report.rows[0]
+    assert not bad.ok and err.value.report.rows[1].ok
+    assert math.isclose(bad.analytic, (1 - math.tanh(0.5)) * 2.0, rel_tol=1e-12)
+    assert math.isclose(bad.numeric, (1 - math.tanh(0.5) ** 2) * 2.0, rel_tol=1e-6)
+    assert f"{bad.analytic:.8g}" in message and f"{bad.numeric:.8g}" in message
+
+
+def test_non_raising_variant_returns_the_failed_report() -> None:
+    report = gradcheck_report(wrong_function, [0.5, 2.0])
+    assert not report.ok
+    assert "<-- mismatch" in str(report)
+
+
+def test_callers_inputs_are_not_touched() -> None:
+    inputs = [1.0, 2.0]
+    gradcheck(lambda a, b: a * b, inputs)
+    assert inputs == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("f", "inputs", "error", "words"),
+    [
+        (lambda x: 3.0, [1.0], TypeError, "must return a Value"),
+        (lambda x: x, 1.0, TypeError, "sequence"),
+        (lambda x: x, [], TypeError, "non-empty"),
+        (lambda x: x, ["a"], TypeError, "str"),
+    ],
+)
+def test_bad_arguments(f, inputs, error, words: str) -> None:
+    with pytest.raises(error, match=words):
+        gradcheck(f, inputs)

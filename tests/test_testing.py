@@ -1,0 +1,71 @@
+"""The public hypothesis strategies: graphs stay inside every op's domain, share nodes, and
+their engine gradients match finite differences."""
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd_scalar import Value
+from autograd_scalar.testing import OPS, Expression, ValueMath, assert_grads_close, expressions
+
+
+@settings(max_examples=400)
+@given(expressions())
+def test_generated_graphs_have_correct_gradients(expr: Expression) -> None:
+    assert_grads_close(expr.function, expr.inputs)
+
+
+@settings(max_examples=200)
+@given(expressions(n_inputs=3, n_steps=10))
+def test_graphs_evaluate_alike_on_floats_and_values(expr: Expression) -> None:
+    floats = expr.evaluate(expr.inputs)
+    values = expr.evaluate([Value(x) for x in expr.inputs], ValueMath)
+    assert all(math.isfinite(f) and abs(f) < 1e4 for f in floats)
+    assert [v.data for v in values] == pytest.approx(floats, rel=1e-12, abs=1e-12)
+
+
+@settings(max_examples=200)
+@given(expressions(ops=["log", "sqrt", "relu", "abs", "div", "add"]))
+def test_domains_hold_by_construction(expr: Expression) -> None:
+    nodes = expr.evaluate(expr.inputs)
+    for name, operands in expr.steps:
+        args = [nodes[i] for i in operands]
+        assert OPS[name].defined(*args)
+
+
+def test_graphs_share_nodes_and_fan_out() -> None:
+    seen_fan_out = []
+
+    @settings(max_examples=200)
+    @given(expressions(n_inputs=2, n_steps=8))
+    def collect(expr: Expression) -> None:
+        uses = [i for _, operands in expr.steps for i in operands]
+        seen_fan_out.append(len(uses) != len(set(uses)))
+
+    collect()
+    assert any(seen_fan_out)
+
+
+def test_a_wrong_gradient_is_caught() -> None:
+    from autograd_scalar.gradcheck import GradcheckError
+
+    def wrong(x: Value) -> Value:
+        out = x.sin()
+        out.local_grads = (math.sin(x.data),)  # a wrong local derivative
+        return out
+
+    with pytest.raises(GradcheckError):
+        assert_grads_close(wrong, [0.7])
+
+
+def test_unknown_op_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown ops"):
+        expressions(ops=["softplus"])
+
+
+@given(st.data())
+def test_str_writes_the_formula(data) -> None:
+    expr = data.draw(expressions(n_inputs=1, n_steps=1, ops=["tanh"]))
+    assert str(expr) == "tanh(x0)"
