@@ -1,6 +1,7 @@
 """autograd_scalar: a scalar reverse-mode automatic differentiation engine for learning backprop."""
 
 from .engine import Value, detect_anomaly, is_grad_enabled, no_grad
+from .functional import grad, gradients, hessian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, gradcheck_report
 from .nn import MLP, Layer, Module, Neuron
 
@@ -12,9 +13,13 @@ __all__ = [
     "Neuron",
     "Value",
     "detect_anomaly",
+    "grad",
     "gradcheck",
     "gradcheck_report",
+    "gradients",
+    "hessian",
     "is_grad_enabled",
     "no_grad",
+    "value_and_grad",
 ]
 __version__ = "0.1.0"
