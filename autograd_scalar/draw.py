@@ -15,6 +15,7 @@ from pathlib import Path
 import graphviz
 
 from .engine import Value
+from .graph import as_float, labelled_edges, recorded_edges
 
 BACKENDS = ("auto", "dot", "wasm")
 DEFAULT_MAX_NODES = 2000
@@ -101,7 +102,7 @@ def draw(
         raise ValueError(f"rankdir must be 'LR' or 'TB', got {rankdir!r}")
     if collapse not in (None, "labels"):
         raise ValueError(f"collapse must be None or 'labels', got {collapse!r}")
-    edges = _collapsed_edges(output) if collapse else _recorded_edges(output)
+    edges = labelled_edges(output) if collapse else recorded_edges(output)
     nodes = {output} | {n for child, parents in edges.items() for n in (child, *parents)}
     if len(nodes) > max_nodes:
         raise ValueError(
@@ -120,7 +121,7 @@ def draw(
 
 
 def _box_label(node: Value, grad: float | Value) -> str:
-    grad_value = grad.data if isinstance(grad, Value) else grad
+    grad_value = as_float(grad)
     label = _escape(node.label) if node.label else " "
     return f"{{ {label} | data {fmt(node.data)} | grad {fmt(grad_value)} }}"
 
@@ -145,58 +146,9 @@ def _op_text(node: Value, parents: dict, collapsed: bool) -> str:
     return node.op.formula.replace("c", fmt(node.constant))
 
 
-def _recorded_edges(output: Value) -> dict[Value, dict[Value, float]]:
-    """child -> {parent: local derivative} for every op node; a parent used twice sums."""
-    edges: dict[Value, dict[Value, float]] = {}
-    for node in output.topological_order():
-        if node.parents:
-            locals_ = edges.setdefault(node, {})
-            for parent, local in zip(node.parents, node.local_grads):
-                locals_[parent] = locals_.get(parent, 0.0) + _as_float(local)
-    return edges
-
-
-def _collapsed_edges(output: Value) -> dict[Value, dict[Value, float]]:
-    """Edges between kept nodes (labelled, leaves, output), through unlabelled nodes."""
-    order = output.topological_order()
-    keep = {n for n in order if n.label or not n.parents or n is output}
-    return {n: _derivatives_to_kept(n, keep) for n in order if n in keep and n.parents}
-
-
-def _derivatives_to_kept(node: Value, keep: set[Value]) -> dict[Value, float]:
-    """d(node)/d(k) for each kept ancestor k reached through unlabelled nodes only."""
-    through = {node: 1.0}
-    found: dict[Value, float] = {}
-    for inner in reversed(_hidden_region(node, keep)):
-        for parent, local in zip(inner.parents, inner.local_grads):
-            target = found if parent in keep else through
-            target[parent] = target.get(parent, 0.0) + _as_float(local) * through[inner]
-    return found
-
-
-def _hidden_region(node: Value, keep: set[Value]) -> list[Value]:
-    """`node` and its unlabelled ancestors up to kept nodes, parents before children."""
-    order, seen, stack = [], {node}, [(node, iter(node.parents))]
-    while stack:
-        current, parents = stack[-1]
-        for parent in parents:
-            if parent not in seen and parent not in keep:
-                seen.add(parent)
-                stack.append((parent, iter(parent.parents)))
-                break
-        else:
-            stack.pop()
-            order.append(current)
-    return order
-
-
 def _ordered(nodes: set[Value], output: Value) -> list[Value]:
     """The nodes in topological order, so node names are stable from run to run."""
     return [n for n in output.topological_order() if n in nodes]
-
-
-def _as_float(x: float | Value) -> float:
-    return x.data if isinstance(x, Value) else float(x)
 
 
 def _escape(text: str) -> str:

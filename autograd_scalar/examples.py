@@ -100,6 +100,20 @@ def small_graph(a: float = 2.0, b: float = 1.0) -> SmallGraph:
     return SmallGraph(va, vb, c, d, e)
 
 
+def nine_paths(x: float = 1.0) -> tuple[Value, Value, Value]:
+    """Three paths from x to y and three from y to z: nine paths from x to z.
+
+    y = 2x + 3x + 4x and z = 5y + 6y + 7y, so dz/dx = (5 + 6 + 7)(2 + 3 + 4) = 162, the sum
+    of nine products; forward or reverse mode visits each of the 14 edges once.
+    """
+    vx = Value(x, label="x")
+    y = vx * 2 + vx * 3 + vx * 4
+    y.label = "y"
+    z = y * 5 + y * 6 + y * 7
+    z.label = "z"
+    return vx, y, z
+
+
 def _row(cells: list[object], widths: list[int]) -> str:
     return "  ".join(
         f"{c:<{w}}" if isinstance(c, str) else f"{c:<{w}.6g}" for c, w in zip(cells, widths)

@@ -15,11 +15,11 @@ from .engine import Number, Value, local_derivatives_as_values
 Argnums = int | Sequence[int]
 
 
-def gradients(output: Value, wrt: Sequence[Value], create_graph: bool = False) -> list:
-    """d output / d w for each w in `wrt`, without changing any node's `.grad`.
+def reverse_pass(output: Value, create_graph: bool = False) -> dict[Value, float | Value]:
+    """d output / d node for every node, kept in a dictionary: no `.grad` is changed.
 
-    With `create_graph=True` the results are `Value`s that depend on the graph, ready to be
-    differentiated again.
+    With `create_graph=True` the derivatives are `Value`s that depend on the graph, ready to
+    be differentiated again.
     """
     grads: dict[Value, float | Value] = {output: 1.0}
     for node in reversed(output.topological_order()):
@@ -29,6 +29,12 @@ def gradients(output: Value, wrt: Sequence[Value], create_graph: bool = False) -
         locals_ = local_derivatives_as_values(node) if create_graph else node.local_grads
         for parent, local in zip(node.parents, locals_):
             grads[parent] = grads.get(parent, 0.0) + local * grad
+    return grads
+
+
+def gradients(output: Value, wrt: Sequence[Value], create_graph: bool = False) -> list:
+    """d output / d w for each w in `wrt` (0.0 where output does not depend on w)."""
+    grads = reverse_pass(output, create_graph)
     return [grads.get(w, 0.0) for w in wrt]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .draw import Drawing, draw, fmt
 from .engine import Value
+from .graph import node_names
 
 
 @dataclass(frozen=True)
@@ -149,12 +150,4 @@ def trace_backward(output: Value) -> BackwardTrace:
             steps.append(Step(len(steps), child, parent, local, child.grad, before, parent.grad))
     for node, grad in zip(order, earlier):
         node.grad = grad + node.grad
-    return BackwardTrace(output, steps, _names(order))
-
-
-def _names(order: list[Value]) -> dict[Value, str]:
-    """Each node's label, or a name made from its op and position for unlabelled ones."""
-    return {
-        node: node.label or (f"#{i} {node.op.name}" if node.op else f"#{i}")
-        for i, node in enumerate(order)
-    }
+    return BackwardTrace(output, steps, node_names(order))

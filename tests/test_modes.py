@@ -1,0 +1,124 @@
+"""Forward mode, reverse mode and the sum over all paths agree; the path cap fires at once;
+the derivations write the seed's equations with its numbers."""
+
+import math
+
+import pytest
+from hypothesis import given, settings
+
+from autograd_scalar import Value, examples
+from autograd_scalar.modes import (
+    TooManyPaths,
+    all_paths,
+    compare,
+    count_paths,
+    derivation,
+    forward_mode,
+    jvp,
+)
+from autograd_scalar.testing import Expression, expressions
+
+
+def rel_close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+@settings(max_examples=300)
+@given(expressions(n_inputs=3, n_steps=10))
+def test_three_methods_agree_on_random_graphs(expr: Expression) -> None:
+    leaves = [Value(x) for x in expr.inputs]
+    out = expr.function(*leaves)
+    table = compare(out, leaves)
+    out.backward()
+    for i, leaf in enumerate(leaves):
+        assert rel_close(table.forward[i], leaf.grad)
+        assert rel_close(table.reverse[i], leaf.grad)
+        assert rel_close(table.paths[i], leaf.grad)
+        assert table.path_counts[i] == count_paths(out, leaf)
+
+
+def test_forward_mode_gives_every_node_for_one_input() -> None:
+    g = examples.forward(examples.w1_w6_network())
+    w1 = g.E.topological_order()[1]
+    assert w1.label == "w1"
+    tangents = forward_mode(g.E, w1)
+    assert tangents[g.h[0]] == 1.0  # dh1/dw1 = x1
+    assert tangents[g.h[1]] == 0.0
+    assert rel_close(tangents[g.y], 1.0)  # dy/dw1 = w5 · x1
+    assert rel_close(tangents[g.E], 1.05)
+
+
+def test_small_graph_paths() -> None:
+    g = examples.small_graph()
+    assert [[n.label for n in p.nodes] for p in all_paths(g.e, g.a)] == [["a", "c", "e"]]
+    paths = all_paths(g.e, g.b)
+    assert [[n.label for n in p.nodes] for p in paths] == [["b", "c", "e"], ["b", "d", "e"]]
+    assert [p.locals for p in paths] == [(1.0, 2.0), (1.0, 3.0)]
+    assert sum(p.product for p in paths) == 5.0
+
+
+def test_nine_paths_versus_fourteen_edges() -> None:
+    x, _, z = examples.nine_paths()
+    table = compare(z, [x])
+    assert table.path_counts == [9] and table.edges == 14
+    assert table.forward == table.reverse == table.paths == [162.0]
+    assert "9 paths" in str(table)
+
+
+def diamonds(n: int) -> tuple[Value, Value]:
+    """n diamonds in a chain: each doubles the number of paths, adds four edges."""
+    x = Value(0.1)
+    node = x
+    for _ in range(n):
+        node = (node * 0.5).tanh() + (node * 0.25).sin()
+    return x, node
+
+
+def test_explosion_guard_fires_at_once() -> None:
+    x, out = diamonds(60)
+    assert count_paths(out, x) == 2**60
+    with pytest.raises(TooManyPaths, match=r"1152921504606846976 paths .* max_paths=10000"):
+        all_paths(out, x)
+    x, out = diamonds(10)
+    assert len(all_paths(out, x, max_paths=1024)) == 1024
+
+
+def test_derivations_of_the_seed_network() -> None:
+    net = examples.w1_w6_network()
+    g = examples.forward(net)
+    w = net.parameters()
+    assert str(derivation(g.E, w[0])) == (
+        "dE/dw1 = dE/dy · dy/dh1 · dh1/dw1\n       = 1.05 · 1 · 1\n       = 1.05"
+    )
+    assert str(derivation(g.E, w[4])) == (
+        "dE/dw5 = dE/dy · dy/dw5\n       = 1.05 · 1.25\n       = 1.3125"
+    )
+    latex = derivation(g.E, w[5])._repr_latex_()
+    assert r"\frac{\partial E}{\partial w_{6}}" in latex and "1.05 \\cdot 3.8 = 3.99" in latex
+
+
+def test_derivation_of_the_small_graph_has_one_term_per_path() -> None:
+    g = examples.small_graph()
+    text = str(derivation(g.e, g.b))
+    assert text.splitlines()[0] == "de/db = de/dc · dc/db + de/dd · dd/db"
+    assert "2 · 1 + 3 · 1" in text and text.endswith("= 5")
+
+
+def test_jvp_is_the_directional_derivative() -> None:
+    value, slope = jvp(lambda x, y: x * y.sin(), [2.0, 0.5], [1.0, 3.0])
+    assert rel_close(value, 2 * math.sin(0.5))
+    assert rel_close(slope, math.sin(0.5) * 1.0 + 2 * math.cos(0.5) * 3.0)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: forward_mode(3.0, Value(1.0)), TypeError, "output"),
+        (lambda: all_paths(Value(1.0), "x"), TypeError, "wrt"),
+        (lambda: jvp(lambda x: x, [1.0], [1.0, 2.0]), ValueError, "tangents"),
+        (lambda: jvp(lambda x: 2.0, [1.0], [1.0]), TypeError, "f's result"),
+    ],
+)
+def test_bad_input(call, error, words: str) -> None:
+    with pytest.raises(error, match=words):
+        call()
