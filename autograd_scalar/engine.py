@@ -9,8 +9,9 @@ products of local derivatives over every path from the output to each node.
 from __future__ import annotations
 
 import math
+import operator
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from numbers import Real
 from typing import NamedTuple
@@ -290,10 +291,27 @@ def _with_number(op: Op, x: Value, c: Number) -> Value:
 
 
 def apply(op: Op, *inputs: Value) -> Value:
-    """Apply an op (one of the table below, or your own) to one or two `Value`s."""
-    if not 1 <= len(inputs) <= 2 or not all(isinstance(x, Value) for x in inputs):
-        raise TypeError(f"apply() takes an Op and one or two Values, got {inputs!r}")
-    return _unary(op, *inputs) if len(inputs) == 1 else _pair(op, *inputs)
+    """Apply an op (one of the table below, or your own) to any number of `Value`s."""
+    if not inputs or not all(isinstance(x, Value) for x in inputs):
+        raise TypeError(f"apply() takes an Op and one or more Values, got {inputs!r}")
+    data = [x.data for x in inputs]
+    out = op.forward(*data)
+    return _node(op, out, inputs, op.derivative(*data, out))
+
+
+def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value | None = None):
+    """Σ wᵢ·xᵢ (+ b) as one node: a neuron's weighted sum, one edge per weight and input.
+
+    Plain-number inputs become leaf `Value`s, so every input is a parent of the node.
+    """
+    if len(weights) != len(inputs) or not weights:
+        raise ValueError(
+            f"dot needs as many weights as inputs, got {len(weights)} and {len(inputs)}"
+        )
+    xs = [x if isinstance(x, Value) else Value(x) for x in inputs]
+    if bias is None:
+        return apply(DOT, *weights, *xs)
+    return apply(LINEAR, *weights, *xs, bias)
 
 
 # -- functions that work on floats and on Values alike (used by the derivative rules) --
@@ -366,6 +384,17 @@ def _sqrt(x: float) -> float:
     if x == 0:
         raise ValueError("sqrt: the derivative 1 / (2 sqrt(x)) is infinite at x = 0")
     return math.sqrt(x)
+
+
+def _dot(*weights_then_inputs: float) -> float:
+    n = len(weights_then_inputs) // 2
+    return sum(map(operator.mul, weights_then_inputs[:n], weights_then_inputs[n:]))
+
+
+def _swapped(weights_then_inputs: tuple) -> tuple:
+    """d(Σ wᵢxᵢ)/dwᵢ = xᵢ and d(Σ wᵢxᵢ)/dxᵢ = wᵢ: the two halves of the inputs, swapped."""
+    n = len(weights_then_inputs) // 2
+    return (*weights_then_inputs[n:], *weights_then_inputs[:n])
 
 
 def _sigmoid(x: float) -> float:
@@ -460,3 +489,12 @@ RELU = Op("relu", "relu(x)", lambda x: x if x > 0 else 0.0, lambda x, out: (step
 SIN = Op("sin", "sin(x)", math.sin, lambda x, out: (cos(x),))
 COS = Op("cos", "cos(x)", math.cos, lambda x, out: (-sin(x),))
 ABS = Op("abs", "|x|", abs, lambda x, out: (sign(x),))
+
+# n-ary: inputs are w1..wn, x1..xn (and b, last, for LINEAR)
+DOT = Op("dot", "Σ wᵢ·xᵢ", _dot, lambda *v_out: _swapped(v_out[:-1]))
+LINEAR = Op(
+    "linear",
+    "Σ wᵢ·xᵢ + b",
+    lambda *v: _dot(*v[:-1]) + v[-1],
+    lambda *v_out: (*_swapped(v_out[:-2]), 1.0),
+)

@@ -6,7 +6,7 @@ import math
 import random
 from collections.abc import Sequence
 
-from .engine import Number, Value
+from .engine import Number, Value, dot
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 
@@ -45,11 +45,7 @@ class Neuron(Module):
     def __call__(self, inputs: Sequence[Value | Number]) -> Value:
         if len(inputs) != len(self.weights):
             raise ValueError(f"neuron takes {len(self.weights)} inputs, got {len(inputs)}")
-        total = self.weights[0] * inputs[0]
-        for w, x in zip(self.weights[1:], inputs[1:]):
-            total = total + w * x
-        if self.bias is not None:
-            total = total + self.bias
+        total = dot(self.weights, inputs, self.bias)
         return total if self.activation == "linear" else getattr(total, self.activation)()
 
     def parameters(self) -> list[Value]:

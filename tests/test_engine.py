@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_scalar import Value, detect_anomaly, is_grad_enabled, no_grad
-from autograd_scalar.engine import Op, apply, exp
+from autograd_scalar.engine import Op, apply, dot, exp
 from autograd_scalar.testing import assert_grads_close, expressions
 
 
@@ -421,5 +421,51 @@ def test_apply_a_user_defined_op() -> None:
     a, b = Value(3.0), Value(4.0)
     apply(hypot, a, b).backward()
     assert (a.grad, b.grad) == (0.6, 0.8)
-    with pytest.raises(TypeError, match="one or two Values"):
+    with pytest.raises(TypeError, match="one or more Values"):
         apply(softplus, 0.5)
+
+
+# -- the fused weighted sum of a neuron --
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(finite(-3, 3), finite(-3, 3)), min_size=1, max_size=6),
+    st.one_of(st.none(), finite(-3, 3)),
+)
+def test_dot_matches_its_formula_and_finite_differences(pairs, bias) -> None:
+    ws, xs = [Value(w) for w, _ in pairs], [Value(x) for _, x in pairs]
+    b = None if bias is None else Value(bias)
+    out = dot(ws, xs, b)
+    want = sum(w * x for w, x in pairs) + (bias or 0.0)
+    assert_close(out.data, want, rel=1e-12, abs_=1e-12)
+    out.backward()
+    assert [w.grad for w in ws] == [x for _, x in pairs]
+    assert [x.grad for x in xs] == [w for w, _ in pairs]
+    if b is not None:
+        assert b.grad == 1.0
+    values = [w for w, _ in pairs] + [x for _, x in pairs]
+
+    def on_floats(i: int):
+        def f(t: float) -> float:
+            v = values[:i] + [t] + values[i + 1 :]
+            n = len(pairs)
+            return sum(a * c for a, c in zip(v[:n], v[n:])) + (bias or 0.0)
+
+        return f
+
+    grads = [v.grad for v in ws + xs]
+    for i, g in enumerate(grads):
+        assert_close(g, central_difference(on_floats(i), values[i]), rel=1e-6, abs_=1e-6)
+
+
+def test_dot_takes_plain_number_inputs_and_checks_lengths() -> None:
+    w = [Value(2.0), Value(3.0)]
+    out = dot(w, [1.0, 0.5])
+    out.backward()
+    assert out.data == 3.5 and [v.grad for v in w] == [1.0, 0.5]
+    assert len(out.parents) == 4  # the numbers became leaves, one edge each
+    with pytest.raises(ValueError, match="as many weights as inputs"):
+        dot(w, [1.0])
+    with pytest.raises(TypeError, match="str"):
+        dot(w, [1.0, "2"])

@@ -120,3 +120,26 @@ def test_hessian_is_symmetric_and_matches_second_partials() -> None:
     assert close(h[1][2], 2 * -0.7)
     assert close(h[0][2], math.exp(0.2))
     assert close(h[2][2], 0.3 * math.exp(0.2))
+
+
+def test_second_derivatives_through_the_fused_weighted_sum() -> None:
+    from autograd_scalar.engine import dot
+
+    def f(w, x, b):
+        return dot([w, w], [x, x * x], b).tanh()
+
+    h = hessian(f)(0.4, -0.8, 0.3)
+    eps = 1e-5
+
+    def first(i: int, point: list[float]) -> float:
+        return grad(f, i)(*point)
+
+    point = [0.4, -0.8, 0.3]
+    for i in range(3):
+        for j in range(3):
+            up = point.copy()
+            up[j] += eps
+            down = point.copy()
+            down[j] -= eps
+            numeric = (first(i, up) - first(i, down)) / (2 * eps)
+            assert close(h[i][j], numeric, rel=1e-6, abs_=1e-7)

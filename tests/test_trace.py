@@ -19,7 +19,8 @@ def test_worked_example_trace_equals_backward() -> None:
     traced_nodes = traced.E.topological_order()
     plain_nodes = plain.E.topological_order()
     assert [n.grad for n in traced_nodes] == [n.grad for n in plain_nodes]
-    assert len(trace) == edge_count(traced.E) == 21
+    # each neuron is one node (Σ wᵢxᵢ), so the graph has 15 edges, as drawn in the article
+    assert len(trace) == edge_count(traced.E) == 15
 
 
 def test_each_step_adds_local_times_child_grad() -> None:
