@@ -25,6 +25,14 @@ def _worked_example(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    """Time the engine against plain floats (and micrograd, when installed); print the table."""
+    from . import bench
+
+    print(bench.main(repeat=args.repeat, quick=args.quick))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autograd-scalar",
@@ -42,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     worked.add_argument("--rankdir", choices=["LR", "TB"], default="LR", help="layout direction")
     worked.set_defaults(run=_worked_example)
+    timing = commands.add_parser(
+        "bench", help="time the engine against plain floats and micrograd, side by side"
+    )
+    timing.add_argument("--repeat", type=int, default=5, help="runs per workload (median)")
+    timing.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    timing.set_defaults(run=_bench)
     return parser
 
 

@@ -162,21 +162,24 @@ class Value:
         """Every node this value depends on, each after all of its parents; self last.
 
         Depth-first with an explicit stack instead of recursion, so a chain of a million
-        ops needs no deep Python call stack.
+        ops needs no deep Python call stack. A node is pushed, then its parents above it;
+        when it comes back to the top, its parents are done and it joins the order.
         """
         order: list[Value] = []
-        visited = {self}
-        stack = [(self, iter(self.parents))]
+        expanded: set[Value] = set()
+        done: set[Value] = set()
+        stack = [self]
         while stack:
-            node, parents = stack[-1]
-            for parent in parents:
-                if parent not in visited:
-                    visited.add(parent)
-                    stack.append((parent, iter(parent.parents)))
-                    break
-            else:
-                stack.pop()
+            node = stack.pop()
+            if node in done:
+                continue
+            if node in expanded:
+                done.add(node)
                 order.append(node)
+                continue
+            expanded.add(node)
+            stack.append(node)
+            stack.extend(node.parents)
         return order
 
     def backward(self, create_graph: bool = False) -> None:
@@ -245,7 +248,9 @@ def _data_of(x: Value | Number) -> float:
 
 
 def _is_number(x: object) -> bool:
-    return isinstance(x, Real) and not isinstance(x, bool)
+    """int or float (the common cases, checked first), or any other real number but bool."""
+    kind = type(x)
+    return kind is float or kind is int or (isinstance(x, Real) and kind is not bool)
 
 
 def _node(op: Op, data: float, parents: tuple, local_grads: tuple, constant=None) -> Value:
