@@ -28,9 +28,9 @@ def test_each_step_adds_local_times_child_grad() -> None:
     trace = trace_backward(g.E)
     for step in trace.steps:
         assert step.after == step.before + step.local * step.child_grad
-    # the last step into x2 finds the 3·1.05 = 3.15 of the other path already there
+    # x2 feeds h1 (weight 1.5) and h2 (weight 3): its second step adds to the first
     into_x2 = [s for s in trace.steps if s.parent is g.x[1]]
-    assert [round(s.after, 12) for s in into_x2] == [3.15, 4.725]
+    assert [round(s.after, 12) for s in into_x2] == [1.575, 4.725]
 
 
 def test_grads_after_a_step_show_the_pass_half_done() -> None:
