@@ -33,6 +33,29 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    """Train one of the ready-made tasks; print the result; optionally plot and save."""
+    from . import train
+
+    task = train.train_moons if args.task == "moons" else train.train_color_regression
+    options = {"seed": args.seed, "progress": not args.quiet}
+    if args.steps is not None:
+        options["steps"] = args.steps
+    result = task(**options)
+    print(
+        f"{args.task}: {len(result.history)} steps in {result.seconds:.1f} s, "
+        f"loss {result.history[0]:.4g} → {result.history[-1]:.4g}, "
+        f"{result.metric} {result.value:.4g}"
+    )
+    if args.plot:
+        train.plot_loss(result.history, args.plot, title=f"{args.task}: loss")
+        print(f"wrote {args.plot}")
+    if args.save:
+        result.model.save(args.save)
+        print(f"wrote {args.save}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autograd-scalar",
@@ -50,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     worked.add_argument("--rankdir", choices=["LR", "TB"], default="LR", help="layout direction")
     worked.set_defaults(run=_worked_example)
+    training = commands.add_parser("train", help="train a small network on a made-up data set")
+    training.add_argument("task", choices=["moons", "color-regression"])
+    training.add_argument("--steps", type=int, help="optimizer steps (default: the task's own)")
+    training.add_argument("--seed", type=int, default=0, help="seed for the data and weights")
+    training.add_argument("--plot", metavar="PNG", help="write the loss curve (needs matplotlib)")
+    training.add_argument("--save", metavar="JSON", help="write the trained parameters")
+    training.add_argument("--quiet", action="store_true", help="no progress bar")
+    training.set_defaults(run=_train)
     timing = commands.add_parser(
         "bench", help="time the engine against plain floats and micrograd, side by side"
     )

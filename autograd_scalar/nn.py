@@ -2,25 +2,57 @@
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from collections.abc import Sequence
+from pathlib import Path
 
 from .engine import Number, Value, dot
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
+STATE_FORMAT = "autograd_scalar.state_dict/1"
 
 
 class Module:
-    """Anything with trainable parameters."""
+    """Anything with trainable parameters, each with a name such as 'layers.0.neurons.1.w0'."""
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return []
 
     def parameters(self) -> list[Value]:
-        return []
+        return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:
         """Reset the grad of every parameter to 0 (grads accumulate otherwise)."""
         for p in self.parameters():
             p.grad = 0.0
+
+    def state_dict(self) -> dict[str, float]:
+        """Every parameter's value by name (what `load_state_dict` and `save` take)."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: dict[str, float]) -> None:
+        """Set every parameter from `state`; keys must match exactly, or nothing changes."""
+        named = dict(self.named_parameters())
+        missing, extra = sorted(set(named) - set(state)), sorted(set(state) - set(named))
+        if missing or extra:
+            raise KeyError(f"state does not fit this model: missing {missing}, unexpected {extra}")
+        values = {name: Value(state[name]).data for name in named}  # TypeError on a non-number
+        for name, p in named.items():
+            p.data = values[name]
+
+    def save(self, path: str | Path) -> None:
+        """Write the state dict to JSON; floats are written exactly (shortest repr)."""
+        document = {"format": STATE_FORMAT, "parameters": self.state_dict()}
+        Path(path).write_text(json.dumps(document, indent=1), encoding="utf-8")
+
+    def load(self, path: str | Path) -> None:
+        """Read parameters written by `save`."""
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        if not isinstance(document, dict) or document.get("format") != STATE_FORMAT:
+            raise ValueError(f"{path} is not a state file written by Module.save")
+        self.load_state_dict(document["parameters"])
 
 
 class Neuron(Module):
@@ -48,8 +80,9 @@ class Neuron(Module):
         total = dot(self.weights, inputs, self.bias)
         return total if self.activation == "linear" else getattr(total, self.activation)()
 
-    def parameters(self) -> list[Value]:
-        return self.weights + ([self.bias] if self.bias is not None else [])
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        named = [(f"w{i}", w) for i, w in enumerate(self.weights)]
+        return named + ([("b", self.bias)] if self.bias is not None else [])
 
     def __repr__(self) -> str:
         has_bias = self.bias is not None
@@ -74,8 +107,12 @@ class Layer(Module):
     def __call__(self, inputs: Sequence[Value | Number]) -> list[Value]:
         return [neuron(inputs) for neuron in self.neurons]
 
-    def parameters(self) -> list[Value]:
-        return [p for neuron in self.neurons for p in neuron.parameters()]
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [
+            (f"neurons.{i}.{name}", p)
+            for i, neuron in enumerate(self.neurons)
+            for name, p in neuron.named_parameters()
+        ]
 
     def __repr__(self) -> str:
         first = self.neurons[0]
@@ -119,8 +156,12 @@ class MLP(Module):
             outputs = layer(outputs)
         return outputs[0] if len(outputs) == 1 else outputs
 
-    def parameters(self) -> list[Value]:
-        return [p for layer in self.layers for p in layer.parameters()]
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [
+            (f"layers.{i}.{name}", p)
+            for i, layer in enumerate(self.layers)
+            for name, p in layer.named_parameters()
+        ]
 
     def set_weights(
         self,

@@ -1,0 +1,93 @@
+"""Loss functions built from `Value`s, so `backward()` differentiates them like any graph."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .engine import Number, Value
+
+Scalars = Sequence[Value | Number]
+
+
+def half_squared_error(predictions: Value | Scalars, targets: Number | Sequence[Number]) -> Value:
+    """E = Σᵢ ½(pᵢ − tᵢ)², whose derivative is simply pᵢ − tᵢ (the articles' loss)."""
+    ps, ts = _paired(predictions, targets)
+    return _sum(0.5 * (p - t) ** 2 for p, t in zip(ps, ts))
+
+
+def mse(predictions: Value | Scalars, targets: Number | Sequence[Number]) -> Value:
+    """Mean squared error: (1/n) Σᵢ (pᵢ − tᵢ)²."""
+    ps, ts = _paired(predictions, targets)
+    return _sum((p - t) ** 2 for p, t in zip(ps, ts)) / len(ps)
+
+
+def softmax(logits: Scalars) -> list[Value]:
+    """pⱼ = e^(zⱼ − m) / Σₖ e^(zₖ − m) with m = max z, which cannot overflow."""
+    shifted = _shifted(logits)
+    exps = [z.exp() for z in shifted]
+    total = _sum(exps)
+    return [e / total for e in exps]
+
+
+def softmax_cross_entropy(logits: Scalars, label: int) -> Value:
+    """L = −z_y + log Σⱼ e^(zⱼ): the negative log of softmax's probability for the label.
+
+    Computed as log Σⱼ e^(zⱼ − m) − (z_y − m) with m = max z, so no exponent overflows;
+    dL/dzⱼ = softmaxⱼ − [j = y].
+    """
+    _check_label(logits, label)
+    shifted = _shifted(logits)
+    return _sum(z.exp() for z in shifted).log() - shifted[label]
+
+
+def hinge(scores: Scalars, label: int, margin: float = 1.0) -> Value:
+    """Multiclass SVM loss: Σ_{j ≠ y} max(0, s_j − s_y + margin)."""
+    _check_label(scores, label)
+    correct = scores[label]
+    terms = [(s - correct + margin).relu() for j, s in enumerate(scores) if j != label]
+    return _sum(terms) if terms else Value(0.0)
+
+
+def binary_hinge(score: Value, label: int, margin: float = 1.0) -> Value:
+    """max(0, margin − y·s) for a label y of +1 or −1: a two-class SVM on one score."""
+    if label not in (-1, 1):
+        raise ValueError(f"binary_hinge needs a label of +1 or -1, got {label!r}")
+    return (margin - label * score).relu()
+
+
+def l2_penalty(parameters: Sequence[Value], reg: float) -> Value:
+    """½ · reg · Σ w²: its derivative adds reg · w to each weight's gradient."""
+    if not parameters:
+        raise ValueError("l2_penalty needs at least one parameter")
+    return 0.5 * reg * _sum(w * w for w in parameters)
+
+
+def _sum(terms) -> Value:
+    """Σ terms, as a chain of additions (the first term starts it: no 0 + ... node)."""
+    total = None
+    for term in terms:
+        total = term if total is None else total + term
+    if total is None:
+        raise ValueError("cannot sum an empty list of terms")
+    return total
+
+
+def _shifted(logits: Scalars) -> list[Value]:
+    if not logits:
+        raise ValueError("softmax needs at least one logit")
+    values = [z if isinstance(z, Value) else Value(z) for z in logits]
+    top = max(z.data for z in values)
+    return [z - top for z in values]
+
+
+def _paired(predictions, targets) -> tuple[list, list]:
+    ps = [predictions] if isinstance(predictions, Value) else list(predictions)
+    ts = [targets] if isinstance(targets, (int, float)) else list(targets)
+    if len(ps) != len(ts) or not ps:
+        raise ValueError(f"got {len(ps)} predictions and {len(ts)} targets; need the same, ≥ 1")
+    return ps, ts
+
+
+def _check_label(logits: Scalars, label: int) -> None:
+    if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < len(logits):
+        raise ValueError(f"label must be an int in [0, {len(logits)}), got {label!r}")

@@ -1,0 +1,86 @@
+"""Training: the loop, the ready-made tasks (moons ≥ 95 % in 100 steps with seed 0; Adam lowers
+the colour-regression loss), state dicts round-tripping exactly, plots, and the CLI."""
+
+import json
+
+import pytest
+
+from autograd_scalar import MLP, Value
+from autograd_scalar.cli import main
+from autograd_scalar.optim import SGD
+from autograd_scalar.train import MOONS_STEPS, fit, plot_loss, train_color_regression, train_moons
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return train_moons(steps=MOONS_STEPS, seed=0, progress=False)
+
+
+def test_moons_classifier_reaches_95_percent(moons) -> None:
+    assert MOONS_STEPS == 100
+    assert moons.metric == "accuracy" and moons.value >= 0.95
+    assert moons.history[-1] < moons.history[0] / 5
+
+
+def test_adam_lowers_the_colour_regression_loss() -> None:
+    result = train_color_regression(n=40, steps=150, progress=False)
+    assert result.history[-1] < 0.5 * result.history[0]
+    assert len(result.history) == 150
+
+
+def test_fit_runs_the_steps_and_returns_losses() -> None:
+    w = Value(3.0)
+    history = fit(lambda: (w - 1) ** 2, SGD([w], lr=0.25), steps=5, progress=False)
+    # each step halves the distance to 1: losses 4, 1, 1/4, ...
+    assert history == [4.0, 1.0, 0.25, 0.0625, 0.015625]
+    with pytest.raises(ValueError, match="steps"):
+        fit(lambda: w * w, SGD([w]), steps=0)
+
+
+def test_state_dict_round_trips_exactly_through_json(tmp_path, moons) -> None:
+    path = tmp_path / "model.json"
+    moons.model.save(path)
+    fresh = MLP(2, [16, 16, 1], activation="relu", seed=99)
+    fresh.load(path)
+    assert fresh.state_dict() == moons.model.state_dict()
+    assert json.loads(path.read_text())["parameters"]["layers.2.neurons.0.b"] == (
+        moons.model.layers[2].neurons[0].bias.data
+    )
+
+
+def test_load_state_dict_rejects_a_mismatch_and_changes_nothing() -> None:
+    net = MLP(2, [3, 1], seed=0)
+    before = net.state_dict()
+    other = MLP(2, [4, 1], seed=1).state_dict()
+    with pytest.raises(KeyError, match="missing .* unexpected"):
+        net.load_state_dict(other)
+    missing = dict(before)
+    missing.pop("layers.0.neurons.0.w0")
+    with pytest.raises(KeyError, match="layers.0.neurons.0.w0"):
+        net.load_state_dict(missing)
+    bad = {**before, "layers.1.neurons.0.b": "0.5"}
+    with pytest.raises(TypeError, match="str"):
+        net.load_state_dict(bad)
+    assert net.state_dict() == before
+
+
+def test_load_refuses_a_foreign_file(tmp_path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text('{"weights": []}')
+    with pytest.raises(ValueError, match="not a state file"):
+        MLP(2, [1]).load(path)
+
+
+def test_plot_loss_writes_a_png(tmp_path) -> None:
+    path = tmp_path / "loss.png"
+    plot_loss([3.0, 2.0, 1.0], path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_trains_plots_and_saves(tmp_path, capsys) -> None:
+    png, model = tmp_path / "loss.png", tmp_path / "model.json"
+    args = ["train", "color-regression", "--steps", "20", "--quiet", "--plot", str(png)]
+    assert main([*args, "--save", str(model)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("color-regression: 20 steps in")
+    assert png.exists() and "layers.1.neurons.2.b" in model.read_text()
