@@ -42,18 +42,21 @@ def make_data(n: int, seed: int = 0) -> list[tuple[list[float], float]]:
 # -- the MLP workload: squared error over the data, forward + backward --
 
 
-def ours_loss(net: MLP, data) -> Value:
+def squared_error(net, data):
+    """Σ (net(x) − y)²: the same code builds the graph of either engine."""
     total = 0.0
     for x, y in data:
         total = total + (net(x) - y) ** 2
     return total
 
 
-def micrograd_loss(net, data):
-    total = 0.0
-    for x, y in data:
-        total = total + (net(x) - y) ** 2
-    return total
+def training_step(net, data) -> None:
+    """Build the loss, clear and fill the grads, take an SGD step; the graph is dropped."""
+    loss = squared_error(net, data)
+    net.zero_grad()
+    loss.backward()
+    for p in net.parameters():
+        p.data -= 0.001 * p.grad
 
 
 class FloatMLP:
@@ -117,38 +120,26 @@ def mlp_workloads(n_samples: int) -> dict[str, dict[str, Callable[[], object]]]:
     ours = MLP(2, list(SIZES[1:]), activation="relu", seed=0)
     floats = FloatMLP()
 
-    def ours_step():
-        loss = ours_loss(ours, data)
-        ours.zero_grad()
-        loss.backward()
-        for p in ours.parameters():
-            p.data -= 0.001 * p.grad
-
     def floats_step():
         _, grads = floats.loss_and_grads(data)
         floats.sgd(grads, 0.001)
 
     workloads = {
         "mlp forward+backward": {
-            "autograd_scalar": lambda: ours_loss(ours, data).backward(),
+            "autograd_scalar": lambda: squared_error(ours, data).backward(),
             "plain floats": lambda: floats.loss_and_grads(data),
         },
-        "training-loop step": {"autograd_scalar": ours_step, "plain floats": floats_step},
+        "training-loop step": {
+            "autograd_scalar": lambda: training_step(ours, data),
+            "plain floats": floats_step,
+        },
     }
     found = _micrograd()
     if found:
         _, mg_nn = found
         mg = mg_nn.MLP(2, list(SIZES[1:]))
-
-        def mg_step():
-            loss = micrograd_loss(mg, data)
-            mg.zero_grad()
-            loss.backward()
-            for p in mg.parameters():
-                p.data -= 0.001 * p.grad
-
-        workloads["mlp forward+backward"]["micrograd"] = lambda: micrograd_loss(mg, data).backward()
-        workloads["training-loop step"]["micrograd"] = mg_step
+        workloads["mlp forward+backward"]["micrograd"] = lambda: squared_error(mg, data).backward()
+        workloads["training-loop step"]["micrograd"] = lambda: training_step(mg, data)
     return workloads
 
 
