@@ -1,6 +1,6 @@
 """autograd_scalar: a scalar reverse-mode automatic differentiation engine for learning backprop."""
 
-from .engine import Value, detect_anomaly, is_grad_enabled, no_grad
+from .engine import Value, detect_anomaly, dot, is_grad_enabled, no_grad
 from .functional import grad, gradients, hessian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, gradcheck_report
 from .nn import MLP, Layer, Module, Neuron
@@ -13,6 +13,7 @@ __all__ = [
     "Neuron",
     "Value",
     "detect_anomaly",
+    "dot",
     "grad",
     "gradcheck",
     "gradcheck_report",

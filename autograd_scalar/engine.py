@@ -50,6 +50,8 @@ class Value:
         self.local_grads: tuple = ()
         self.op: Op | None = None
         self.constant: Number | None = None
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r}")
         self.label = label
 
     def __repr__(self) -> str:

@@ -291,6 +291,11 @@ def test_arithmetic_with_non_numbers_is_a_type_error(bad: object) -> None:
             op()
 
 
+def test_label_must_be_text() -> None:
+    with pytest.raises(TypeError, match="label must be a str, got int"):
+        Value(1.0, label=3)
+
+
 def test_nan_and_inf_are_accepted_as_ieee_floats() -> None:
     assert math.isnan(Value(float("nan")).data)
     assert (Value(float("inf")) + 1).data == math.inf
