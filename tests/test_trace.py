@@ -1,9 +1,9 @@
 """The step-by-step backward trace ends in exactly backward()'s gradients, one step per edge."""
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from autograd_scalar import Value, examples
+from autograd_scalar.testing import Expression, expressions
 from autograd_scalar.trace import trace_backward
 
 
@@ -82,33 +82,19 @@ def test_stepper_without_ipywidgets_is_the_static_trace(monkeypatch) -> None:
     assert "<table>" in trace._repr_html_()
 
 
-OPS = [
-    lambda a, b: a + b,
-    lambda a, b: a * b,
-    lambda a, b: a - b,
-    lambda a, b: (a * a + 1).log() + b,
-    lambda a, b: a.tanh() * b,
-    lambda a, b: (a - b).sigmoid(),
-]
-
-
-@settings(max_examples=100, deadline=None)
-@given(
-    st.lists(st.floats(-2, 2), min_size=2, max_size=4),
-    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 99), st.integers(0, 99)), max_size=12),
-)
-def test_random_graphs_trace_equals_backward(inputs, recipe) -> None:
-    def build():
-        nodes = [Value(x) for x in inputs]
-        for op, i, j in recipe:
-            nodes.append(OPS[op](nodes[i % len(nodes)], nodes[j % len(nodes)]))
-        return nodes
-
-    traced, plain = build(), build()
-    trace = trace_backward(traced[-1])
-    plain[-1].backward()
+@settings(max_examples=100)
+@given(expressions(n_inputs=3, n_steps=10))
+def test_random_graphs_trace_equals_backward(expr: Expression) -> None:
+    traced = [Value(x) for x in expr.inputs]
+    plain = [Value(x) for x in expr.inputs]
+    traced_out, plain_out = expr.function(*traced), expr.function(*plain)
+    trace = trace_backward(traced_out)
+    plain_out.backward()
     assert [n.grad for n in traced] == [n.grad for n in plain]
-    assert len(trace) == edge_count(traced[-1])
+    assert [n.grad for n in traced_out.topological_order()] == [
+        n.grad for n in plain_out.topological_order()
+    ]
+    assert len(trace) == edge_count(traced_out)
 
 
 def test_stepper_with_ipywidgets_walks_the_steps() -> None:
