@@ -197,10 +197,13 @@ class Value:
         for node in order:
             node.grad = 0.0
         self.grad = 1.0
-        if create_graph:
-            _propagate_as_graph(order)
-        else:
-            _propagate(order)
+        propagate = _propagate_as_graph if create_graph else _propagate
+        try:
+            propagate(order)
+        except BaseException:  # e.g. a second derivative outside its domain: undo, re-raise
+            for node, grad in zip(order, earlier):
+                node.grad = grad
+            raise
         for node, grad in zip(order, earlier):
             node.grad = grad + node.grad
 

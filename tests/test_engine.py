@@ -238,6 +238,17 @@ def test_create_graph_makes_gradients_differentiable() -> None:
     assert_close(x.grad, -2 * t * (1 - t * t), rel=1e-12)
 
 
+def test_failed_create_graph_backward_leaves_grads_as_they_were() -> None:
+    x = Value(0.0, label="x")
+    y = x**1.5  # fine, and so is its first derivative 1.5·x**0.5 on floats ...
+    x.grad, y.grad = 7.0, 3.0
+    with pytest.raises(ValueError, match=r"x \*\* 0.5"):
+        y.backward(create_graph=True)  # ... but x**0.5 as a node has an infinite slope at 0
+    assert (x.grad, y.grad) == (7.0, 3.0)
+    y.backward()
+    assert (x.grad, y.grad) == (7.0, 4.0)
+
+
 def test_no_grad_records_nothing() -> None:
     x = Value(2.0)
     with no_grad():
