@@ -1,6 +1,6 @@
 """autograd_scalar: a scalar reverse-mode automatic differentiation engine for learning backprop."""
 
-from .engine import Value, detect_anomaly, dot, is_grad_enabled, no_grad
+from .engine import Value, detect_anomaly, dot, enable_grad, is_grad_enabled, no_grad
 from .functional import grad, gradients, hessian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, gradcheck_report
 from .nn import MLP, Layer, Module, Neuron
@@ -14,6 +14,7 @@ __all__ = [
     "Value",
     "detect_anomaly",
     "dot",
+    "enable_grad",
     "grad",
     "gradcheck",
     "gradcheck_report",

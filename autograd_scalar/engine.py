@@ -12,7 +12,7 @@ import math
 import operator
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from numbers import Real
 from typing import NamedTuple
 
@@ -426,14 +426,23 @@ def _overflow_checked(name: str, compute: Callable[[], float], args: str) -> flo
 
 
 @contextmanager
-def no_grad() -> Iterator[None]:
-    """Compute values without recording the graph (inference, optimizer updates)."""
+def _grad_mode(enabled: bool) -> Iterator[None]:
     global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, False
+    previous, _grad_enabled = _grad_enabled, enabled
     try:
         yield
     finally:
         _grad_enabled = previous
+
+
+def no_grad() -> AbstractContextManager[None]:
+    """Compute values without recording the graph (inference, optimizer updates)."""
+    return _grad_mode(False)
+
+
+def enable_grad() -> AbstractContextManager[None]:
+    """Record the graph again inside a `no_grad()` block (the functional API uses it)."""
+    return _grad_mode(True)
 
 
 def is_grad_enabled() -> bool:

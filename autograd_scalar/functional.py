@@ -4,13 +4,15 @@ These functions never touch `.grad`: each call runs its own reverse pass from th
 and keeps the gradients in a dictionary, as `torch.autograd.grad` does. Called with `Value`s
 they build the backward pass out of `Value`s (the local derivative rules run on `Value`s), so
 the result can be differentiated again: `grad(grad(f))` is the second derivative.
+`grad`, `value_and_grad` and `hessian` record the graph they need even inside `no_grad()`,
+as `torch.func.grad` does: a gradient is what they are asked for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .engine import Number, Value, local_derivatives_as_values
+from .engine import Number, Value, enable_grad, local_derivatives_as_values
 
 Argnums = int | Sequence[int]
 
@@ -34,6 +36,9 @@ def reverse_pass(output: Value, create_graph: bool = False) -> dict[Value, float
 
 def gradients(output: Value, wrt: Sequence[Value], create_graph: bool = False) -> list:
     """d output / d w for each w in `wrt` (0.0 where output does not depend on w)."""
+    _check_value(output, "output")
+    for i, w in enumerate(wrt):
+        _check_value(w, f"wrt[{i}]")
     grads = reverse_pass(output, create_graph)
     return [grads.get(w, 0.0) for w in wrt]
 
@@ -44,10 +49,9 @@ def value_and_grad(f: Callable[..., Value], argnums: Argnums = 0) -> Callable:
 
     def value_and_gradient(*args: Value | Number):
         leaves, nested = _leaves(args, positions)
-        out = f(*leaves)
-        if not isinstance(out, Value):
-            raise TypeError(f"f must return a Value, got {type(out).__name__}: {out!r}")
-        found = gradients(out, [leaves[i] for i in positions], create_graph=nested)
+        with enable_grad():
+            out = _call(f, leaves)
+            found = gradients(out, [leaves[i] for i in positions], create_graph=nested)
         found = [_as_result(g, nested) for g in found]
         value = out if nested else out.data
         return value, (found[0] if isinstance(argnums, int) else tuple(found))
@@ -70,13 +74,24 @@ def hessian(f: Callable[..., Value]) -> Callable[..., list[list[float]]]:
 
     def hessian_at(*args: Number) -> list[list[float]]:
         leaves = [_leaf(a, i) for i, a in enumerate(args)]
-        out = f(*leaves)
-        if not isinstance(out, Value):
-            raise TypeError(f"f must return a Value, got {type(out).__name__}: {out!r}")
-        first = [_as_result(g, True) for g in gradients(out, leaves, create_graph=True)]
+        with enable_grad():
+            out = _call(f, leaves)
+            first = [_as_result(g, True) for g in gradients(out, leaves, create_graph=True)]
         return [[_as_float(g) for g in gradients(d, leaves)] for d in first]
 
     return hessian_at
+
+
+def _call(f: Callable[..., Value], args: Sequence[Value]) -> Value:
+    out = f(*args)
+    if not isinstance(out, Value):
+        raise TypeError(f"f must return a Value, got {type(out).__name__}: {out!r}")
+    return out
+
+
+def _check_value(x: object, what: str) -> None:
+    if not isinstance(x, Value):
+        raise TypeError(f"{what} must be a Value, got {type(x).__name__}: {x!r}")
 
 
 def _positions(argnums: Argnums) -> tuple[int, ...]:

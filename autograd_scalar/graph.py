@@ -29,12 +29,12 @@ def recorded_edges(output: Value) -> Edges:
     return edges
 
 
-def is_kept(node: Value, output: Value) -> bool:
-    """Labelled values, inputs (leaves) and the output stay in the labelled view."""
-    return bool(node.label) or not node.parents or node is output
+def is_kept(node: Value, output: Value, also_keep: Value | None = None) -> bool:
+    """Labelled values, inputs (leaves), the output and `also_keep` stay in the labelled view."""
+    return bool(node.label) or not node.parents or node is output or node is also_keep
 
 
-def labelled_edges(output: Value) -> Edges:
+def labelled_edges(output: Value, also_keep: Value | None = None) -> Edges:
     """Edges between kept nodes only, each carrying the derivative through hidden nodes.
 
     The derivative of a kept node with respect to a kept ancestor sums, over the paths that
@@ -43,7 +43,7 @@ def labelled_edges(output: Value) -> Edges:
     """
     order = output.topological_order()
     position = {node: i for i, node in enumerate(order)}
-    keep = {n for n in order if is_kept(n, output)}
+    keep = {n for n in order if is_kept(n, output, also_keep)}
     return {n: _through_hidden(n, keep, position) for n in order if n in keep and n.parents}
 
 

@@ -1,4 +1,8 @@
-"""Loss functions built from `Value`s, so `backward()` differentiates them like any graph."""
+"""Loss functions built from `Value`s, so `backward()` differentiates them like any graph.
+
+Predictions, logits and scores may be `Value`s or plain numbers (which become leaves); every
+loss returns a `Value`.
+"""
 
 from __future__ import annotations
 
@@ -43,15 +47,17 @@ def softmax_cross_entropy(logits: Scalars, label: int) -> Value:
 def hinge(scores: Scalars, label: int, margin: float = 1.0) -> Value:
     """Multiclass SVM loss: Σ_{j ≠ y} max(0, s_j − s_y + margin)."""
     _check_label(scores, label)
-    correct = scores[label]
-    terms = [(s - correct + margin).relu() for j, s in enumerate(scores) if j != label]
+    values = _values(scores)
+    correct = values[label]
+    terms = [(s - correct + margin).relu() for j, s in enumerate(values) if j != label]
     return _sum(terms) if terms else Value(0.0)
 
 
-def binary_hinge(score: Value, label: int, margin: float = 1.0) -> Value:
+def binary_hinge(score: Value | Number, label: int, margin: float = 1.0) -> Value:
     """max(0, margin − y·s) for a label y of +1 or −1: a two-class SVM on one score."""
-    if label not in (-1, 1):
+    if isinstance(label, bool) or label not in (-1, 1):
         raise ValueError(f"binary_hinge needs a label of +1 or -1, got {label!r}")
+    (score,) = _values([score])
     return (margin - label * score).relu()
 
 
@@ -75,13 +81,18 @@ def _sum(terms) -> Value:
 def _shifted(logits: Scalars) -> list[Value]:
     if not logits:
         raise ValueError("softmax needs at least one logit")
-    values = [z if isinstance(z, Value) else Value(z) for z in logits]
+    values = _values(logits)
     top = max(z.data for z in values)
     return [z - top for z in values]
 
 
+def _values(xs: Scalars) -> list[Value]:
+    """Each item as a `Value`: plain numbers become leaves (constants of the loss)."""
+    return [x if isinstance(x, Value) else Value(x) for x in xs]
+
+
 def _paired(predictions, targets) -> tuple[list, list]:
-    ps = [predictions] if isinstance(predictions, Value) else list(predictions)
+    ps = _values([predictions] if isinstance(predictions, (Value, int, float)) else predictions)
     ts = [targets] if isinstance(targets, (int, float)) else list(targets)
     if len(ps) != len(ts) or not ps:
         raise ValueError(f"got {len(ps)} predictions and {len(ts)} targets; need the same, ≥ 1")

@@ -17,7 +17,7 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .engine import Number, Value
+from .engine import Number, Value, enable_grad
 from .functional import reverse_pass
 from .graph import Edges, as_float, labelled_edges, node_names, recorded_edges
 
@@ -55,19 +55,23 @@ def jvp(
     if len(primals) != len(tangents):
         raise ValueError(f"{len(primals)} primals but {len(tangents)} tangents")
     leaves = [Value(p) for p in primals]
-    out = f(*leaves)
+    tangent = {leaf: Value(t).data for leaf, t in zip(leaves, tangents)}
+    with enable_grad():  # the recorded local derivatives are the whole method
+        out = f(*leaves)
     _check_node(out, "f's result")
-    tangent = {leaf: float(Value(t).data) for leaf, t in zip(leaves, tangents)}
     for node in out.topological_order():
-        if node.parents:
+        if node.parents:  # leaves other than the primals (constants, parameters) have tangent 0
             tangent[node] = sum(
-                local * tangent[parent] for parent, local in zip(node.parents, node.local_grads)
+                as_float(local) * tangent.get(parent, 0.0)
+                for parent, local in zip(node.parents, node.local_grads)
             )
     return out.data, tangent.get(out, 0.0)
 
 
 def count_paths(output: Value, wrt: Value, edges: Edges | None = None) -> int:
     """How many paths lead from `wrt` to `output`: cheap, by dynamic programming."""
+    _check_node(output, "output")
+    _check_node(wrt, "wrt")
     edges = recorded_edges(output) if edges is None else edges
     counts: dict[Value, int] = {}
     for node in output.topological_order():
@@ -95,12 +99,14 @@ def all_paths(
 ) -> list[Path]:
     """Every path from `wrt` to `output`, refusing (TooManyPaths) past `max_paths`.
 
-    With `labelled=True` the paths run through labelled values only, each step carrying the
-    derivative through the hidden nodes between them, as the derivations in articles do.
+    A parent used twice by one op (x in x * x) is one edge carrying the sum of both local
+    derivatives, as drawn. With `labelled=True` the paths run through labelled values (and
+    `wrt`) only, each step carrying the derivative through the hidden nodes between them, as
+    the derivations in articles do.
     """
     _check_node(output, "output")
     _check_node(wrt, "wrt")
-    edges = labelled_edges(output) if labelled else recorded_edges(output)
+    edges = labelled_edges(output, also_keep=wrt) if labelled else recorded_edges(output)
     count = count_paths(output, wrt, edges)
     if count > max_paths:
         raise TooManyPaths(
@@ -129,7 +135,7 @@ class Comparison:
     reverse: list[float]
     paths: list[float]
     path_counts: list[int]
-    edges: int
+    edges: int  # chain-rule steps of one pass: one per recorded (parent, local derivative)
 
     def rows(self) -> list[list[str]]:
         return [
@@ -165,9 +171,9 @@ class Comparison:
 def compare(output: Value, inputs: Sequence[Value], max_paths: int = DEFAULT_MAX_PATHS):
     """Differentiate `output` with respect to each input by all three methods."""
     _check_node(output, "output")
-    edges = recorded_edges(output)
+    order = output.topological_order()
     reverse = reverse_pass(output)
-    names = node_names(output.topological_order())
+    names = node_names(order)
     path_sums, counts = [], []
     for x in inputs:
         paths = all_paths(output, x, max_paths)
@@ -179,7 +185,7 @@ def compare(output: Value, inputs: Sequence[Value], max_paths: int = DEFAULT_MAX
         reverse=[as_float(reverse.get(x, 0.0)) for x in inputs],
         paths=path_sums,
         path_counts=counts,
-        edges=sum(len(p) for p in edges.values()),
+        edges=sum(len(node.parents) for node in order),
     )
 
 
@@ -215,8 +221,11 @@ def derivation(output: Value, wrt: Value, max_paths: int = 100) -> Derivation:
     Unlabelled intermediate nodes are folded into the step between labelled ones (as
     articles write dE/dy without naming ½(t − y)²'s inner nodes).
     """
+    order = output.topological_order()
+    if wrt not in set(order):
+        raise ValueError(f"wrt is not part of the graph that computes the output: {wrt!r}")
     paths = all_paths(output, wrt, max_paths, labelled=True)
-    names = node_names(output.topological_order())
+    names = node_names(order)
     symbolic = [
         [(names[p.nodes[i + 1]], names[p.nodes[i]]) for i in reversed(range(len(p.locals)))]
         for p in paths

@@ -60,6 +60,8 @@ class Adam(Optimizer):
         super().__init__(parameters, lr)
         if not all(0 <= b < 1 for b in betas) or len(betas) != 2:
             raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
+        if not eps > 0:
+            raise ValueError(f"eps must be positive (it keeps m̂ / (√v̂ + ε) finite), got {eps!r}")
         self.beta1, self.beta2 = betas
         self.eps = eps
         self.m = [0.0] * len(self.parameters)

@@ -81,7 +81,12 @@ class BackwardTrace:
 
     HEADER = ["step", "edge", "local", "child grad", "added", "grad before", "grad after"]
 
+    def _no_steps(self) -> str:
+        return f"no steps: {self.names[self.output]} is a leaf; backward() only sets its grad to 1"
+
     def __str__(self) -> str:
+        if not self.steps:
+            return self._no_steps()
         rows = [self.HEADER, *self.rows()]
         widths = [max(len(row[i]) for row in rows) for i in range(len(self.HEADER))]
         return "\n".join(
@@ -89,6 +94,8 @@ class BackwardTrace:
         )
 
     def _repr_html_(self) -> str:
+        if not self.steps:
+            return f"<p>{html.escape(self._no_steps())}</p>"
         head = "".join(f"<th>{html.escape(h)}</th>" for h in self.HEADER)
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
@@ -99,9 +106,11 @@ class BackwardTrace:
     def stepper(self, **draw_options):
         """An ipywidgets stepper (previous / next / slider) showing each step's drawing.
 
-        Without ipywidgets (a plain notebook runner, a terminal) it returns this trace,
-        which displays as a static table.
+        Without ipywidgets (a plain notebook runner, a terminal), or with no steps to take,
+        it returns this trace, which displays as a static table.
         """
+        if not self.steps:
+            return self
         try:
             import ipywidgets as widgets
         except ImportError:

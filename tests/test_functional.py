@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from autograd_scalar import Value
+from autograd_scalar import Value, no_grad
 from autograd_scalar.functional import grad, gradients, hessian, value_and_grad
 
 
@@ -65,8 +65,20 @@ def test_hessian_of_a_quadratic() -> None:
         (lambda: grad(lambda x: x, -1)(2.0), ValueError, "argnums"),
         (lambda: grad(lambda x: x)("2"), TypeError, "argument 0"),
         (lambda: hessian(lambda x: [x])(1.0), TypeError, "must return a Value"),
+        (lambda: gradients(Value(2.0), [Value(1.0), "x"]), TypeError, r"wrt\[1\] must be a Value"),
+        (lambda: gradients(3.0, [Value(1.0)]), TypeError, "output must be a Value"),
     ],
 )
 def test_bad_input(call, error, words: str) -> None:
     with pytest.raises(error, match=words):
         call()
+
+
+def test_the_functional_api_records_its_graph_inside_no_grad() -> None:
+    """As torch.func.grad does: asking for a gradient overrides an outer no_grad()."""
+    with no_grad():
+        assert grad(lambda x: x * x)(2.0) == 4.0
+        assert value_and_grad(lambda x, y: x * y, (0, 1))(2.0, 3.0) == (6.0, (3.0, 2.0))
+        assert grad(grad(lambda x: x**3))(2.0) == 12.0
+        assert hessian(lambda x: x**3)(2.0) == [[12.0]]
+        assert (Value(2.0) * 3).parents == ()  # and no_grad() still holds outside them

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from autograd_scalar import Value
+from autograd_scalar import Value, grad, no_grad
 from autograd_scalar.engine import Op, _unary
 from autograd_scalar.gradcheck import GradcheckError, gradcheck, gradcheck_report
 
@@ -45,10 +45,26 @@ def test_non_raising_variant_returns_the_failed_report() -> None:
     assert "<-- mismatch" in str(report)
 
 
-def test_callers_inputs_are_not_touched() -> None:
-    inputs = [1.0, 2.0]
-    gradcheck(lambda a, b: a * b, inputs)
-    assert inputs == [1.0, 2.0]
+def test_values_the_function_closes_over_keep_their_grads() -> None:
+    w = Value(2.0)
+    w.grad = 0.25
+    assert gradcheck(lambda x: x * w + w.exp(), [1.0])
+    assert (w.data, w.grad) == (2.0, 0.25)
+
+
+def test_a_function_that_differentiates_inside_is_checked() -> None:
+    """d/dx of (d/dy y³ at y = x) = 6x: both sides must see the inner derivative."""
+    report = gradcheck_report(lambda x: grad(lambda y: y**3)(x), [2.0])
+    assert report.ok
+    assert report.rows[0].analytic == 12.0
+    assert math.isclose(report.rows[0].numeric, 12.0, rel_tol=1e-6)
+
+
+def test_works_inside_no_grad() -> None:
+    with no_grad():
+        report = gradcheck_report(lambda x, y: x * y, [2.0, 3.0])
+    assert [r.analytic for r in report.rows] == [3.0, 2.0]
+    assert report.ok
 
 
 @pytest.mark.parametrize(

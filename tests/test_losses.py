@@ -103,9 +103,25 @@ def test_l2_penalty_adds_reg_times_w() -> None:
         (lambda: softmax_cross_entropy([], 0), ValueError, "label"),
         (lambda: hinge([Value(1.0), Value(2.0)], True), ValueError, "label"),
         (lambda: binary_hinge(Value(1.0), 0), ValueError, r"\+1 or -1"),
+        (lambda: binary_hinge(Value(1.0), True), ValueError, r"\+1 or -1"),
+        (lambda: hinge(["1", 2.0], 1), TypeError, "real number"),
         (lambda: l2_penalty([], 0.1), ValueError, "parameter"),
     ],
 )
 def test_bad_input(call, error, words: str) -> None:
     with pytest.raises(error, match=words):
         call()
+
+
+def test_plain_number_inputs_give_a_value() -> None:
+    cases = [
+        (half_squared_error([1.0, 3.0], [2.0, 1.0]), 0.5 * 1 + 0.5 * 4),
+        (half_squared_error(1.0, 2), 0.5),
+        (mse([1.0, 3.0], [2.0, 1.0]), 2.5),
+        (hinge([1.0, 2.0], 0), 2.0),
+        (binary_hinge(0.5, 1), 0.5),
+        (softmax_cross_entropy([0.0, 0.0], 1), math.log(2)),
+    ]
+    for loss, expected in cases:
+        assert isinstance(loss, Value)
+        assert math.isclose(loss.data, expected, rel_tol=1e-12)

@@ -6,7 +6,7 @@ import math
 import pytest
 from hypothesis import given, settings
 
-from autograd_scalar import Value, examples
+from autograd_scalar import Value, examples, no_grad
 from autograd_scalar.modes import (
     TooManyPaths,
     all_paths,
@@ -109,9 +109,35 @@ def test_jvp_is_the_directional_derivative() -> None:
     assert rel_close(slope, math.sin(0.5) * 1.0 + 2 * math.cos(0.5) * 3.0)
 
 
+def test_jvp_gives_other_leaves_a_zero_tangent_and_ignores_no_grad() -> None:
+    weight = Value(2.0)  # a parameter the function closes over: not a primal
+    with no_grad():
+        assert jvp(lambda x: x * weight + x * Value(3.0), [1.5], [2.0]) == (7.5, 10.0)
+
+
+def test_work_counts_every_chain_rule_step() -> None:
+    """x * x: one drawn edge carrying 2x, but backward takes two steps along it."""
+    x = Value(3.0, label="x")
+    table = compare(x * x, [x])
+    assert table.edges == 2 and table.path_counts == [1]
+    assert table.forward == table.reverse == table.paths == [6.0]
+
+
+def test_derivation_with_respect_to_an_unlabelled_intermediate() -> None:
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    m = a * b
+    e = m.tanh()
+    e.label = "e"
+    d = derivation(e, m)
+    assert rel_close(d.total, 1 - math.tanh(6.0) ** 2)
+    assert d.numbers == [[d.total]] and d.symbolic == [[("e", "#2 *")]]
+
+
 @pytest.mark.parametrize(
     ("call", "error", "words"),
     [
+        (lambda: derivation(Value(1.0) * 2, Value(1.0)), ValueError, "not part of the graph"),
+        (lambda: count_paths(Value(1.0), 5), TypeError, "wrt"),
         (lambda: forward_mode(3.0, Value(1.0)), TypeError, "output"),
         (lambda: all_paths(Value(1.0), "x"), TypeError, "wrt"),
         (lambda: jvp(lambda x: x, [1.0], [1.0, 2.0]), ValueError, "tangents"),

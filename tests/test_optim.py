@@ -46,12 +46,14 @@ def test_adam_first_step_moves_by_about_lr() -> None:
     assert w.data == pytest.approx(-0.001, rel=1e-6)  # bias correction: m̂/√v̂ = sign(g)
 
 
-def test_zero_grad_and_no_graph() -> None:
+def test_step_changes_data_in_place_and_zero_grad_clears() -> None:
     w = Value(1.0)
     (w * w).backward()
     opt = SGD([w])
     opt.step()
-    assert w.parents == () and is_grad_enabled()
+    assert opt.parameters[0] is w and type(w.data) is float
+    assert (w.data, w.grad) == (1.0 - 0.01 * 2.0, 2.0)
+    assert is_grad_enabled()
     opt.zero_grad()
     assert w.grad == 0.0
 
@@ -64,6 +66,8 @@ def test_zero_grad_and_no_graph() -> None:
         (lambda: SGD([Value(1.0)], lr=0), ValueError, "learning rate"),
         (lambda: SGD([Value(1.0)], momentum=1.0), ValueError, "momentum"),
         (lambda: Adam([Value(1.0)], betas=(0.9, 1.0)), ValueError, "betas"),
+        (lambda: Adam([Value(1.0)], eps=0.0), ValueError, "eps"),
+        (lambda: Adam([Value(1.0)], eps=-1e-8), ValueError, "eps"),
     ],
 )
 def test_bad_arguments(make, error, words: str) -> None:

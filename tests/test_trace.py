@@ -112,3 +112,12 @@ def test_stepper_with_ipywidgets_walks_the_steps() -> None:
     previous.click()
     assert slider.value == 1
     assert "<svg" in box.children[2].value
+
+
+def test_a_leaf_has_no_steps_to_walk_through() -> None:
+    leaf = Value(2.0, label="a")
+    trace = trace_backward(leaf)
+    assert len(trace) == 0 and leaf.grad == 1.0
+    assert str(trace) == "no steps: a is a leaf; backward() only sets its grad to 1"
+    assert "no steps" in trace._repr_html_()
+    assert trace.stepper() is trace
