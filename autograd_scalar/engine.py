@@ -99,30 +99,39 @@ class Value:
         return self
 
     def exp(self) -> Value:
+        """e^x; d/dx = e^x. Raises OverflowError past about x = 709."""
         return _unary(EXP, self)
 
     def log(self) -> Value:
+        """Natural log, for x > 0; d/dx = 1/x."""
         return _unary(LOG, self)
 
     def sqrt(self) -> Value:
+        """√x, for x > 0 (the slope 1/(2√x) is infinite at 0)."""
         return _unary(SQRT, self)
 
     def tanh(self) -> Value:
+        """tanh x; d/dx = 1 − tanh² x."""
         return _unary(TANH, self)
 
     def sigmoid(self) -> Value:
+        """σ(x) = 1 / (1 + e^−x); d/dx = σ(x)(1 − σ(x))."""
         return _unary(SIGMOID, self)
 
     def relu(self) -> Value:
+        """max(0, x); d/dx = 1 for x > 0, else 0 (0 at the kink, as in PyTorch)."""
         return _unary(RELU, self)
 
     def sin(self) -> Value:
+        """sin x; d/dx = cos x."""
         return _unary(SIN, self)
 
     def cos(self) -> Value:
+        """cos x; d/dx = −sin x."""
         return _unary(COS, self)
 
     def __abs__(self) -> Value:
+        """|x|; d/dx = sign(x) (0 at the kink, as in PyTorch)."""
         return _unary(ABS, self)
 
     abs = __abs__
@@ -296,6 +305,8 @@ def _binary(op: Op, number_op: Op, x: Value, y: Value | Number) -> Value:
 def _with_number(op: Op, x: Value, c: Number) -> Value:
     if not _is_number(c):
         return NotImplemented
+    if type(c) is not int:
+        c = float(c)  # Fraction, numpy scalars ...: plain float arithmetic from here on
     out = op.forward(x.data, c)
     return _node(op, out, (x,), op.derivative(x.data, c, out), c)
 
@@ -309,10 +320,12 @@ def apply(op: Op, *inputs: Value) -> Value:
     return _node(op, out, inputs, op.derivative(*data, out))
 
 
-def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value | None = None):
+def dot(
+    weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value | Number | None = None
+) -> Value:
     """Σ wᵢ·xᵢ (+ b) as one node: a neuron's weighted sum, one edge per weight and input.
 
-    Plain-number inputs become leaf `Value`s, so every input is a parent of the node.
+    Plain-number inputs (and bias) become leaf `Value`s, so each is a parent of the node.
     """
     if len(weights) != len(inputs) or not weights:
         raise ValueError(
@@ -321,7 +334,7 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value 
     xs = [x if isinstance(x, Value) else Value(x) for x in inputs]
     if bias is None:
         return apply(DOT, *weights, *xs)
-    return apply(LINEAR, *weights, *xs, bias)
+    return apply(LINEAR, *weights, *xs, bias if isinstance(bias, Value) else Value(bias))
 
 
 # -- functions that work on floats and on Values alike (used by the derivative rules) --
@@ -336,11 +349,11 @@ def log(x: Value | float) -> Value | float:
 
 
 def sin(x: Value | float) -> Value | float:
-    return x.sin() if isinstance(x, Value) else math.sin(x)
+    return x.sin() if isinstance(x, Value) else _periodic(math.sin, x)
 
 
 def cos(x: Value | float) -> Value | float:
-    return x.cos() if isinstance(x, Value) else math.cos(x)
+    return x.cos() if isinstance(x, Value) else _periodic(math.cos, x)
 
 
 def step(x: Value | float) -> float:
@@ -367,8 +380,8 @@ def _power(x: float, c: Number) -> float:
         raise ZeroDivisionError(f"pow: 0 ** {c!r} is undefined (division by zero)")
     if x == 0 and 0 < c < 1:
         raise ValueError(f"pow: the derivative of x ** {c!r} is infinite at x = 0")
-    if x < 0 and c != int(c):
-        raise ValueError(f"pow: {x!r} ** {c!r} is not real (negative base, fractional power)")
+    if x < 0 and not float(c).is_integer():
+        raise ValueError(f"pow: {x!r} ** {c!r} is not real (a negative base needs a whole power)")
     return _overflow_checked("pow", lambda: x**c, f"{x!r} ** {c!r}")
 
 
@@ -405,6 +418,11 @@ def _swapped(weights_then_inputs: tuple) -> tuple:
     """d(Σ wᵢxᵢ)/dwᵢ = xᵢ and d(Σ wᵢxᵢ)/dxᵢ = wᵢ: the two halves of the inputs, swapped."""
     n = len(weights_then_inputs) // 2
     return (*weights_then_inputs[n:], *weights_then_inputs[:n])
+
+
+def _periodic(f: Callable[[float], float], x: float) -> float:
+    """sin or cos, with NaN at ±inf as IEEE arithmetic has it (math.sin raises there)."""
+    return math.nan if math.isinf(x) else f(x)
 
 
 def _sigmoid(x: float) -> float:
@@ -504,9 +522,9 @@ LOG = Op("log", "log(x)", _log, lambda x, out: (1 / x,))
 SQRT = Op("sqrt", "sqrt(x)", _sqrt, lambda x, out: (0.5 / out,))
 TANH = Op("tanh", "tanh(x)", math.tanh, lambda x, out: (1 - out * out,))
 SIGMOID = Op("sigmoid", "sigmoid(x)", _sigmoid, lambda x, out: (out * (1 - out),))
-RELU = Op("relu", "relu(x)", lambda x: x if x > 0 else 0.0, lambda x, out: (step(x),))
-SIN = Op("sin", "sin(x)", math.sin, lambda x, out: (cos(x),))
-COS = Op("cos", "cos(x)", math.cos, lambda x, out: (-sin(x),))
+RELU = Op("relu", "relu(x)", lambda x: 0.0 if x <= 0 else x, lambda x, out: (step(x),))
+SIN = Op("sin", "sin(x)", sin, lambda x, out: (cos(x),))
+COS = Op("cos", "cos(x)", cos, lambda x, out: (-sin(x),))
 ABS = Op("abs", "|x|", abs, lambda x, out: (sign(x),))
 
 # n-ary: inputs are w1..wn, x1..xn (and b, last, for LINEAR)

@@ -3,6 +3,7 @@ semantics (all paths, accumulation, depth), comparisons, and bad input."""
 
 import gc
 import math
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -310,32 +311,46 @@ def test_label_must_be_text() -> None:
 def test_nan_and_inf_are_accepted_as_ieee_floats() -> None:
     assert math.isnan(Value(float("nan")).data)
     assert (Value(float("inf")) + 1).data == math.inf
+    assert math.isnan(Value(math.nan).relu().data)  # NaN is not swallowed as 0
+    assert math.isnan(Value(math.inf).sin().data) and math.isnan(Value(-math.inf).cos().data)
+    assert Value(math.inf).tanh().data == 1.0
 
 
-DOMAIN_ERRORS = [
-    (lambda: Value(0.0).log(), ValueError, "log"),
-    (lambda: Value(-1.0).log(), ValueError, "log"),
-    (lambda: Value(-1.0).sqrt(), ValueError, "sqrt"),
-    (lambda: Value(0.0).sqrt(), ValueError, "sqrt"),
-    (lambda: Value(0.0) ** -1, ZeroDivisionError, "pow"),
-    (lambda: Value(0.0) ** 0.5, ValueError, "pow"),
-    (lambda: Value(-2.0) ** 0.5, ValueError, "pow"),
-    (lambda: Value(-2.0) ** Value(2.0), ValueError, "pow"),
-    (lambda: (-2) ** Value(1.0), ValueError, "pow"),
-    (lambda: 0 ** Value(1.0), ValueError, "pow"),
-    (lambda: Value(1.0) / 0, ZeroDivisionError, "division by zero"),
-    (lambda: Value(1.0) / Value(0.0), ZeroDivisionError, "division by zero"),
-    (lambda: 1 / Value(0.0), ZeroDivisionError, "division by zero"),
-    (lambda: Value(1000.0).exp(), OverflowError, "exp"),
-    (lambda: Value(10.0) ** Value(400.0), OverflowError, "pow"),
+def test_other_real_numbers_become_plain_floats() -> None:
+    x = Value(2.0)
+    third = x * Fraction(1, 3)
+    assert type(third.constant) is float and type(third.data) is float
+    assert math.isclose(third.data, 2 / 3) and math.isclose(third.local_grads[0], 1 / 3)
+    assert type((x / Fraction(1, 4)).local_grads[0]) is float
+    assert type((Fraction(3, 2) - x).data) is float
+    assert type(Value(Fraction(1, 2)).data) is float
+
+
+DOMAIN_ERRORS = [  # (op on Values, the operands' data, error, words in the message)
+    (lambda x: x.log(), [0.0], ValueError, "log"),
+    (lambda x: x.log(), [-1.0], ValueError, "log"),
+    (lambda x: x.sqrt(), [-1.0], ValueError, "sqrt"),
+    (lambda x: x.sqrt(), [0.0], ValueError, "sqrt"),
+    (lambda x: x**-1, [0.0], ZeroDivisionError, "pow"),
+    (lambda x: x**0.5, [0.0], ValueError, "pow"),
+    (lambda x: x**0.5, [-2.0], ValueError, "pow"),
+    (lambda x: x ** float("nan"), [-2.0], ValueError, "pow"),
+    (lambda x, y: x**y, [-2.0, 2.0], ValueError, "pow"),
+    (lambda x: (-2) ** x, [1.0], ValueError, "pow"),
+    (lambda x: 0**x, [1.0], ValueError, "pow"),
+    (lambda x: x / 0, [1.0], ZeroDivisionError, "division by zero"),
+    (lambda x, y: x / y, [1.0, 0.0], ZeroDivisionError, "division by zero"),
+    (lambda x: 1 / x, [0.0], ZeroDivisionError, "division by zero"),
+    (lambda x: x.exp(), [1000.0], OverflowError, "exp"),
+    (lambda x, y: x**y, [10.0, 400.0], OverflowError, "pow"),
 ]
 
 
 @pytest.mark.parametrize("case", range(len(DOMAIN_ERRORS)))
 def test_domain_errors_name_the_op_and_value(case: int) -> None:
-    make, error, words = DOMAIN_ERRORS[case]
+    op, data, error, words = DOMAIN_ERRORS[case]
     with pytest.raises(error, match=words):
-        make()
+        op(*(Value(d) for d in data))
 
 
 def test_log_error_names_the_offending_value() -> None:
@@ -348,18 +363,25 @@ def count_values() -> int:
     return sum(1 for obj in gc.get_objects() if isinstance(obj, Value))
 
 
+def snapshot(nodes: list[Value]) -> list[tuple]:
+    return [(n, n.data, n.grad, n.parents, n.local_grads, n.op) for n in nodes]
+
+
 @pytest.mark.parametrize("case", range(len(DOMAIN_ERRORS)))
 def test_a_failed_op_creates_no_node_and_changes_no_grad(case: int) -> None:
-    make, error, _ = DOMAIN_ERRORS[case]
-    x = Value(3.0)
-    y = (x * x).tanh()
+    """The operands are inner nodes of a graph after backward(); the failed op touches none."""
+    op, data, error, _ = DOMAIN_ERRORS[case]
+    x = Value(0.3)
+    operands = [x * 0 + d for d in data]  # nodes with data d that depend on x
+    y = sum((v * (v + 1.0) for v in operands), x)  # d y / d v = 2v + 1, never 0 here
     y.backward()
-    grads_before = [(n, n.grad, n.data) for n in y.topological_order()]
-    nodes_before = count_values()
+    nodes = y.topological_order()
+    before, count = snapshot(nodes), count_values()
     with pytest.raises(error):
-        make()
-    assert count_values() == nodes_before
-    assert [(n, n.grad, n.data) for n in y.topological_order()] == grads_before
+        op(*operands)
+    assert count_values() == count
+    assert snapshot(nodes) == before
+    assert any(n.grad != 0 for n in operands)
 
 
 def test_repr_is_readable() -> None:
@@ -485,3 +507,5 @@ def test_dot_takes_plain_number_inputs_and_checks_lengths() -> None:
         dot(w, [1.0])
     with pytest.raises(TypeError, match="str"):
         dot(w, [1.0, "2"])
+    with_bias = dot(w, [1.0, 0.5], bias=0.25)
+    assert with_bias.data == 3.75 and with_bias.parents[-1].data == 0.25
