@@ -37,6 +37,7 @@ class WorkedExample:
     weights: list[Value]
     before: ForwardPass
     gradients: list[float]
+    learning_rate: float
     updated_weights: list[float]
     after: ForwardPass
 
@@ -73,7 +74,7 @@ def run_w1_w6(learning_rate: float = LEARNING_RATE) -> WorkedExample:
     gradients = [w.grad for w in weights]
     updated = [w.data - learning_rate * w.grad for w in weights]
     after = forward(w1_w6_network(updated))
-    return WorkedExample(net, weights, before, gradients, updated, after)
+    return WorkedExample(net, weights, before, gradients, learning_rate, updated, after)
 
 
 @dataclass
@@ -136,7 +137,7 @@ def format_w1_w6(result: WorkedExample) -> str:
     return "\n".join(
         [
             "The w1–w6 network: x1 = 1, x2 = 0.5, target t = 4, E = ½(t − y)², η = "
-            f"{LEARNING_RATE}",
+            f"{result.learning_rate:g}",
             "",
             _table(
                 ["forward", "h1", "h2", "y", "E"],

@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from hypothesis import reject
 from hypothesis import strategies as st
 
 from .engine import Number, Value
@@ -146,12 +147,14 @@ def expressions(
 ) -> st.SearchStrategy[Expression]:
     """Random expression graphs over `ops`, inside every op's domain by construction.
 
-    `values` draws the inputs (default: floats in [-2, 2], at least 0.01 from 0).
+    `values` draws the inputs (default: floats in [-2, 2], at least 0.01 from 0). Every graph
+    has at least one step; inputs where no op of `ops` applies are drawn again.
     """
     unknown = set(ops) - set(OPS)
     if unknown or not ops:
         raise ValueError(f"unknown ops {sorted(unknown)}; choose from {sorted(OPS)}")
-    values = values or st.floats(-2, 2, allow_nan=False).filter(lambda v: abs(v) > MARGIN)
+    if values is None:
+        values = st.floats(-2, 2, allow_nan=False).filter(lambda v: abs(v) > MARGIN)
     return _expressions(n_inputs, n_steps, tuple(ops), values)
 
 
@@ -171,8 +174,8 @@ def _expressions(draw, n_inputs, n_steps, ops, values) -> Expression:
         used = operands[: OPS[name].arity]
         nodes.append(OPS[name].apply(FloatMath, *(nodes[i] for i in used)))
         steps.append((name, used))
-    if not steps:
-        steps.append(("tanh", (len(inputs) - 1,)))
+    if not steps:  # no op of `ops` applies to these inputs: draw again
+        reject()
     return Expression(inputs, tuple(steps))
 
 

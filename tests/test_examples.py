@@ -52,3 +52,9 @@ def test_table_shows_every_number(result) -> None:
     text = examples.format_w1_w6(result)
     for number in ["1.25", "3.8", "5.05", "0.55125", "1.3125", "3.99", "0.86875", "0.601"]:
         assert number in text
+
+
+def test_table_names_the_learning_rate_it_used() -> None:
+    text = examples.format_w1_w6(examples.run_w1_w6(learning_rate=0.5))
+    assert "η = 0.5" in text and "η = 0.1" not in text
+    assert f"{0.5 - 0.5 * 1.05:.6g}" in text  # w1 after the step: 0.5 − 0.5·1.05

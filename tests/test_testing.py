@@ -5,6 +5,7 @@ import math
 
 import pytest
 from hypothesis import given, settings
+from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 from hypothesis import strategies as st
 
 from autograd_scalar import Value
@@ -33,6 +34,22 @@ def test_domains_hold_by_construction(expr: Expression) -> None:
     for name, operands in expr.steps:
         args = [nodes[i] for i in operands]
         assert OPS[name].defined(*args)
+
+
+@settings(max_examples=100)
+@given(expressions(ops=["log", "sqrt"], values=st.floats(-2, 2)))
+def test_only_the_chosen_ops_appear(expr: Expression) -> None:
+    assert expr.steps and {name for name, _ in expr.steps} <= {"log", "sqrt"}
+
+
+def test_no_graph_when_no_chosen_op_applies() -> None:
+    @settings(max_examples=5, database=None)
+    @given(expressions(ops=["log"], values=st.floats(-2, -0.5)))
+    def never_runs(expr: Expression) -> None:
+        raise AssertionError(f"drew {expr}, where log is undefined")
+
+    with pytest.raises((Unsatisfiable, FailedHealthCheck)):
+        never_runs()
 
 
 def test_graphs_share_nodes_and_fan_out() -> None:
