@@ -101,6 +101,7 @@ def draw(
     grads: grads to show instead of each node's `.grad`, 0 for nodes missing from it (a
         trace shows a pass half done).
     highlight: the edge (child, parent) to draw in colour.
+    backend: "auto" (dot when on PATH, else WebAssembly), "dot" or "wasm".
     """
     if not isinstance(output, Value):
         raise TypeError(f"draw() takes a Value, got {type(output).__name__}")
@@ -108,6 +109,8 @@ def draw(
         raise ValueError(f"rankdir must be 'LR' or 'TB', got {rankdir!r}")
     if collapse not in (None, "labels"):
         raise ValueError(f"collapse must be None or 'labels', got {collapse!r}")
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     edges = labelled_edges(output) if collapse else recorded_edges(output)
     nodes = {output} | {n for child, parents in edges.items() for n in (child, *parents)}
     if len(nodes) > max_nodes:

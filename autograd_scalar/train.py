@@ -3,6 +3,7 @@ command line (the two-moons classifier and the colour regression of the Adam art
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,17 +24,24 @@ def fit(
     progress: bool = True,
     desc: str = "training",
 ) -> list[float]:
-    """Run `steps` of: zero grads, build the loss, backward, update. Returns the losses.
+    """Run `steps` of: build the loss, zero grads, backward, update. Returns the losses.
 
-    A progress bar (tqdm) shows the step and the current loss.
+    A progress bar (tqdm) shows the step and the current loss. Grads are zeroed only once
+    the loss is built, so a `loss_fn` that raises leaves the parameters and grads as they were.
     """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be a function of no arguments, got {loss_fn!r}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an Optimizer (SGD, Adam), got {optimizer!r}")
     history: list[float] = []
     bar = tqdm(range(steps), desc=desc, disable=not progress, leave=False)
     for _ in bar:
-        optimizer.zero_grad()
         loss = loss_fn()
+        if not isinstance(loss, Value):
+            raise TypeError(f"loss_fn must return a Value, got {type(loss).__name__}: {loss!r}")
+        optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         history.append(loss.data)
@@ -90,12 +98,12 @@ def accuracy(model: MLP, points, labels) -> float:
 
 
 def train_moons(
-    n: int = 100, steps: int = MOONS_STEPS, seed: int = 0, progress: bool = True
+    n: int = 100, steps: int = MOONS_STEPS, seed: int = 0, lr: float = 0.02, progress: bool = True
 ) -> Result:
     """A 2-16-16-1 ReLU network separating two moons, trained with Adam."""
     points, labels = data.two_moons(n, noise=0.1, seed=seed)
     model = MLP(2, [16, 16, 1], activation="relu", seed=seed)
-    optimizer = Adam(model.parameters(), lr=0.02)
+    optimizer = Adam(model.parameters(), lr=lr)
     start = time.perf_counter()
     history = fit(lambda: moons_loss(model, points, labels), optimizer, steps, progress, "moons")
     seconds = time.perf_counter() - start
@@ -117,4 +125,6 @@ def train_color_regression(
     start = time.perf_counter()
     history = fit(lambda: color_loss(model, inputs, targets), optimizer, steps, progress, "colour")
     seconds = time.perf_counter() - start
-    return Result(model, history, "final loss", history[-1], seconds)
+    with no_grad():
+        rms = math.sqrt(2 * color_loss(model, inputs, targets).data / (n * 3))
+    return Result(model, history, "rms error", rms, seconds)

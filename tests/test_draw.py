@@ -140,6 +140,7 @@ def test_large_graph_is_refused_with_advice_then_drawn_collapsed() -> None:
         (lambda: draw(Value(1.0), rankdir="RL"), ValueError, "rankdir"),
         (lambda: draw(Value(1.0), collapse="depth"), ValueError, "collapse"),
         (lambda: render("digraph {}", backend="cairo"), ValueError, "backend"),
+        (lambda: draw(Value(1.0), backend="cairo"), ValueError, "backend"),
     ],
 )
 def test_bad_arguments(call, error, words: str) -> None:

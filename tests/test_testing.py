@@ -5,8 +5,8 @@ import math
 
 import pytest
 from hypothesis import given, settings
-from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 from hypothesis import strategies as st
+from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 
 from autograd_scalar import Value
 from autograd_scalar.testing import OPS, Expression, ValueMath, assert_grads_close, expressions

@@ -37,6 +37,25 @@ def test_fit_runs_the_steps_and_returns_losses() -> None:
         fit(lambda: w * w, SGD([w]), steps=0)
 
 
+def test_fit_checks_its_arguments_and_a_failing_loss_changes_nothing() -> None:
+    w = Value(3.0)
+    w.grad = 5.0
+
+    def broken() -> Value:
+        return w.log() - Value(-1.0).log()  # raises ValueError
+
+    with pytest.raises(ValueError, match="log"):
+        fit(broken, SGD([w]), steps=3, progress=False)
+    assert (w.data, w.grad) == (3.0, 5.0)
+    with pytest.raises(TypeError, match="must return a Value, got float"):
+        fit(lambda: 1.0, SGD([w]), steps=1, progress=False)
+    with pytest.raises(TypeError, match="optimizer"):
+        fit(lambda: w * w, None, steps=1, progress=False)
+    with pytest.raises(TypeError, match="loss_fn"):
+        fit(w * w, SGD([w]), steps=1, progress=False)
+    assert (w.data, w.grad) == (3.0, 5.0)
+
+
 def test_state_dict_round_trips_exactly_through_json(tmp_path, moons) -> None:
     path = tmp_path / "model.json"
     moons.model.save(path)
@@ -82,5 +101,34 @@ def test_cli_trains_plots_and_saves(tmp_path, capsys) -> None:
     args = ["train", "color-regression", "--steps", "20", "--quiet", "--plot", str(png)]
     assert main([*args, "--save", str(model)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("color-regression: 20 steps in")
+    assert out.startswith("color-regression: 20 steps in") and "rms error" in out
     assert png.exists() and "layers.1.neurons.2.b" in model.read_text()
+
+
+def test_cli_seed_and_rate_default_to_the_tasks_own(capsys) -> None:
+    def loss_line(*extra: str) -> str:
+        main(["train", "color-regression", "--steps", "5", "--quiet", *extra])
+        return capsys.readouterr().out.split(" s, ")[1]  # past the wall time
+
+    default = loss_line()
+    assert loss_line("--seed", "1", "--lr", "0.01") == default  # the task's own seed and lr
+    assert loss_line("--seed", "2") != default and loss_line("--lr", "0.001") != default
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["train", "moons", "--steps", "0"], "--steps: must be positive"),
+        (["train", "moons", "--lr", "-1"], "--lr: must be positive"),
+        (["train", "moons", "--plot", "loss.txt"], "--plot loss.txt: the file must end in"),
+        (["train", "moons", "--save", "no/such/folder/m.json"], "does not exist"),
+        (["bench", "--repeat", "0"], "--repeat: must be positive"),
+        (["worked-example", "--svg", "graph.txt"], "--svg graph.txt: the file must end in"),
+    ],
+)
+def test_cli_refuses_bad_arguments_before_any_work(args, words: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert words in captured.err and captured.out == ""
