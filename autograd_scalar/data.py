@@ -9,8 +9,13 @@ import random
 def two_moons(
     n: int = 100, noise: float = 0.1, seed: int = 0
 ) -> tuple[list[list[float]], list[int]]:
-    """Two interleaving half circles in the plane; labels +1 (upper) and −1 (lower)."""
+    """Two interleaving half circles in the plane; labels +1 (upper) and −1 (lower).
+
+    `noise` is the standard deviation of the Gaussian jitter added to each coordinate.
+    """
     _check_count(n)
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not noise >= 0:
+        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
     rng = random.Random(seed)
     points, labels = [], []
     for i in range(n):

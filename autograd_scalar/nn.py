@@ -49,8 +49,15 @@ class Module:
 
     def load(self, path: str | Path) -> None:
         """Read parameters written by `save`."""
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-        if not isinstance(document, dict) or document.get("format") != STATE_FORMAT:
+        try:
+            document = json.loads(Path(path).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path} is not a state file written by Module.save: {err}") from None
+        if (
+            not isinstance(document, dict)
+            or document.get("format") != STATE_FORMAT
+            or not isinstance(document.get("parameters"), dict)
+        ):
             raise ValueError(f"{path} is not a state file written by Module.save")
         self.load_state_dict(document["parameters"])
 
@@ -125,8 +132,9 @@ class Layer(Module):
 class MLP(Module):
     """A stack of fully connected layers.
 
-    `activation` is one name for every hidden layer (the last layer is linear unless
-    `output_activation` says otherwise) or a list with one name per layer.
+    `activation` is one name for every hidden layer, the last layer taking
+    `output_activation` (linear by default); or a list with one name per layer, the last
+    included (then `output_activation` is not given).
     """
 
     def __init__(
@@ -134,11 +142,13 @@ class MLP(Module):
         n_inputs: int,
         layer_sizes: Sequence[int],
         activation: str | Sequence[str] = "tanh",
-        output_activation: str = "linear",
+        output_activation: str | None = None,
         bias: bool = True,
         seed: int = 0,
     ) -> None:
         _check_count(n_inputs, "n_inputs")
+        if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
+            raise TypeError(f"layer_sizes must be a list of ints, got {layer_sizes!r}")
         if not layer_sizes:
             raise ValueError("layer_sizes must name at least one layer")
         activations = _per_layer(activation, output_activation, len(layer_sizes))
@@ -172,6 +182,8 @@ class MLP(Module):
 
         The shapes are checked in full before anything is changed.
         """
+        weights = _nested_lists(weights, depth=3, what="weights")
+        biases = None if biases is None else _nested_lists(biases, depth=2, what="biases")
         self._check_shape(weights, biases)
         for layer, layer_weights in zip(self.layers, weights):
             for neuron, neuron_weights in zip(layer.neurons, layer_weights):
@@ -201,13 +213,27 @@ class MLP(Module):
         return "MLP(" + ", ".join(repr(layer) for layer in self.layers) + ")"
 
 
-def _per_layer(activation, output_activation: str, n_layers: int) -> list[str]:
+def _per_layer(activation, output_activation: str | None, n_layers: int) -> list[str]:
     if isinstance(activation, str):
-        return [activation] * (n_layers - 1) + [output_activation]
+        return [activation] * (n_layers - 1) + [output_activation or "linear"]
+    if not isinstance(activation, Sequence):
+        raise TypeError(f"activation must be a name or a list of names, got {activation!r}")
+    if output_activation is not None:
+        raise ValueError(
+            "activation is a list with one name per layer, the last included: "
+            f"output_activation={output_activation!r} would contradict it"
+        )
     activations = list(activation)
     if len(activations) != n_layers:
         raise ValueError(f"{n_layers} layers need {n_layers} activations, got {len(activations)}")
     return activations
+
+
+def _nested_lists(rows, depth: int, what: str) -> list:
+    """Nested sequences (or iterators) as lists of lists, `depth` levels deep, numbers last."""
+    if isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):
+        raise ValueError(f"{what} must be nested lists [layer][neuron]..., found {rows!r}")
+    return list(rows) if depth == 1 else [_nested_lists(r, depth - 1, what) for r in rows]
 
 
 def _check_count(n: object, name: str) -> None:

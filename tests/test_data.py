@@ -31,3 +31,9 @@ def test_spiral_has_every_class() -> None:
 def test_bad_sizes(bad) -> None:
     with pytest.raises(ValueError, match="positive ints"):
         data.two_moons(bad)
+
+
+@pytest.mark.parametrize("bad", [-0.1, "a", float("nan"), None])
+def test_bad_noise(bad) -> None:
+    with pytest.raises(ValueError, match="noise must be a number >= 0"):
+        data.two_moons(10, noise=bad)

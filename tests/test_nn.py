@@ -101,7 +101,15 @@ def test_set_weights_checks_everything_before_changing_anything() -> None:
         net.set_weights([[[1.0, 2.0], [3.0, "4"]], [[5.0, 6.0]]])
     with pytest.raises(ValueError, match="no biases"):
         net.set_weights([[[1.0, 2.0], [3.0, 4.0]], [[5.0, 6.0]]], biases=[[0, 0], [0]])
+    with pytest.raises(ValueError, match="nested lists"):
+        net.set_weights([[1.0, 2.0], [[5.0, 6.0]]])
     assert [p.data for p in net.parameters()] == before
+
+
+def test_set_weights_takes_any_iterables() -> None:
+    net = MLP(2, [2, 1], activation="linear", bias=False)
+    net.set_weights(iter([((0.5, 1.5), (2.3, 3.0)), iter([[1.0, 1.0]])]))
+    assert [p.data for p in net.parameters()] == [0.5, 1.5, 2.3, 3.0, 1.0, 1.0]
 
 
 def test_outputs_list_for_several_neurons() -> None:
@@ -119,6 +127,13 @@ def test_outputs_list_for_several_neurons() -> None:
         (lambda: MLP(2, [3, 1], activation=["tanh"]), ValueError, "activations"),
         (lambda: Neuron(2)([1.0]), ValueError, "2 inputs"),
         (lambda: Layer(2, 0), ValueError, "n_outputs"),
+        (lambda: MLP(2, 3), TypeError, "layer_sizes must be a list of ints"),
+        (lambda: MLP(2, [3, 1], activation=None), TypeError, "activation must be a name"),
+        (
+            lambda: MLP(2, [3, 1], activation=["relu", "relu"], output_activation="sigmoid"),
+            ValueError,
+            "would contradict",
+        ),
     ],
 )
 def test_bad_arguments(make, error, words: str) -> None:

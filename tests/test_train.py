@@ -83,11 +83,23 @@ def test_load_state_dict_rejects_a_mismatch_and_changes_nothing() -> None:
     assert net.state_dict() == before
 
 
-def test_load_refuses_a_foreign_file(tmp_path) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"weights": []}',
+        '{"format": "autograd_scalar.state_dict/1"}',
+        '{"format": "autograd_scalar.state_dict/1", "parameters": [1, 2]}',
+        "[1, 2",
+    ],
+)
+def test_load_refuses_a_foreign_file(tmp_path, text: str) -> None:
     path = tmp_path / "x.json"
-    path.write_text('{"weights": []}')
+    path.write_text(text)
+    net = MLP(2, [1])
+    before = net.state_dict()
     with pytest.raises(ValueError, match="not a state file"):
-        MLP(2, [1]).load(path)
+        net.load(path)
+    assert net.state_dict() == before
 
 
 def test_plot_loss_writes_a_png(tmp_path) -> None:
