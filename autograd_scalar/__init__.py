@@ -2,7 +2,7 @@
 
 from .engine import Value, detect_anomaly, dot, enable_grad, is_grad_enabled, no_grad
 from .functional import grad, gradients, hessian, value_and_grad
-from .gradcheck import GradcheckError, gradcheck, gradcheck_report
+from .gradient_check import GradcheckError, gradcheck, gradcheck_report
 from .nn import MLP, Layer, Module, Neuron
 
 __all__ = [

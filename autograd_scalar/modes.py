@@ -159,6 +159,9 @@ class Comparison:
         )
         return "\n".join(lines)
 
+    def __repr__(self) -> str:
+        return str(self)
+
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(h)}</th>" for h in self.HEADER)
         body = "".join(
@@ -204,6 +207,9 @@ class Derivation:
         terms = " + ".join(" · ".join(f"d{a}/d{b}" for a, b in p) for p in self.symbolic)
         values = " + ".join(" · ".join(f"{x:.6g}" for x in p) for p in self.numbers)
         return f"{lhs} = {terms}\n{' ' * len(lhs)} = {values}\n{' ' * len(lhs)} = {self.total:.6g}"
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _repr_latex_(self) -> str:
         def frac(a: str, b: str) -> str:

@@ -18,9 +18,11 @@ class Module:
     """Anything with trainable parameters, each with a name such as 'layers.0.neurons.1.w0'."""
 
     def named_parameters(self) -> list[tuple[str, Value]]:
+        """(name, parameter) pairs in a fixed order; subclasses list their own."""
         return []
 
     def parameters(self) -> list[Value]:
+        """The trainable `Value`s, in the order of `named_parameters()` (what optimizers take)."""
         return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:

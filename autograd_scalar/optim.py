@@ -20,6 +20,7 @@ class Optimizer:
         self.lr = lr
 
     def zero_grad(self) -> None:
+        """Set every parameter's grad to 0 before the next backward() (grads accumulate)."""
         for p in self.parameters:
             p.grad = 0.0
 
@@ -38,6 +39,7 @@ class SGD(Optimizer):
         self.velocity = [0.0] * len(self.parameters)
 
     def step(self) -> None:
+        """Move every parameter against its grad (with momentum, along the running velocity)."""
         for i, (p, g) in enumerate(zip(self.parameters, self._grads())):
             self.velocity[i] = self.momentum * self.velocity[i] + g
             p.data -= self.lr * self.velocity[i]
@@ -69,6 +71,7 @@ class Adam(Optimizer):
         self.t = 0
 
     def step(self) -> None:
+        """Update the moving averages with the current grads, then every parameter."""
         self.t += 1
         correct1 = 1 - self.beta1**self.t
         correct2 = 1 - self.beta2**self.t

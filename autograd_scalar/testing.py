@@ -25,7 +25,7 @@ from hypothesis import reject
 from hypothesis import strategies as st
 
 from .engine import Number, Value
-from .gradcheck import gradcheck
+from .gradient_check import gradcheck
 
 MAX_MAGNITUDE = 1e4
 MARGIN = 0.01  # distance kept from singularities and kinks

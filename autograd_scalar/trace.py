@@ -55,7 +55,11 @@ class BackwardTrace:
         return grads
 
     def drawing(self, i: int, **draw_options) -> Drawing:
-        """The graph after step i, its edge highlighted, with the grads filled in so far."""
+        """The graph after step i, its edge highlighted, with the grads filled in so far.
+
+        `i` counts from 0, like `trace[i]`; the table and the stepper number steps from 1,
+        so the table's step 10 is `trace.drawing(9)`.
+        """
         step = self.steps[i]
         return draw(
             self.output,
@@ -92,6 +96,8 @@ class BackwardTrace:
         return "\n".join(
             "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows
         )
+
+    __repr__ = __str__  # at a Python prompt, the table
 
     def _repr_html_(self) -> str:
         if not self.steps:

@@ -62,6 +62,7 @@ def test_nine_paths_versus_fourteen_edges() -> None:
     assert table.path_counts == [9] and table.edges == 14
     assert table.forward == table.reverse == table.paths == [162.0]
     assert "9 paths" in str(table)
+    assert repr(table) == str(table)  # a table at the prompt, not a dataclass dump
 
 
 def diamonds(n: int) -> tuple[Value, Value]:
@@ -101,6 +102,7 @@ def test_derivation_of_the_small_graph_has_one_term_per_path() -> None:
     text = str(derivation(g.e, g.b))
     assert text.splitlines()[0] == "de/db = de/dc · dc/db + de/dd · dd/db"
     assert "2 · 1 + 3 · 1" in text and text.endswith("= 5")
+    assert repr(derivation(g.e, g.b)) == text
 
 
 def test_jvp_is_the_directional_derivative() -> None:

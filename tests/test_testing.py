@@ -66,7 +66,7 @@ def test_graphs_share_nodes_and_fan_out() -> None:
 
 
 def test_a_wrong_gradient_is_caught() -> None:
-    from autograd_scalar.gradcheck import GradcheckError
+    from autograd_scalar.gradient_check import GradcheckError
 
     def wrong(x: Value) -> Value:
         out = x.sin()

@@ -44,7 +44,9 @@ def test_grads_after_a_step_show_the_pass_half_done() -> None:
 def test_trace_prints_a_table() -> None:
     g = examples.small_graph()
     g.e.zero_grad()
-    text = str(trace_backward(g.e))
+    trace = trace_backward(g.e)
+    text = str(trace)
+    assert repr(trace) == text
     lines = text.splitlines()
     assert lines[0].split()[:2] == ["step", "edge"]
     assert len(lines) == 1 + 5

@@ -6,7 +6,7 @@ import pytest
 
 from autograd_scalar import Value, grad, no_grad
 from autograd_scalar.engine import Op, _unary
-from autograd_scalar.gradcheck import GradcheckError, gradcheck, gradcheck_report
+from autograd_scalar.gradient_check import GradcheckError, gradcheck, gradcheck_report
 
 
 def test_passes_a_correct_gradient() -> None:
