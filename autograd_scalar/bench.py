@@ -170,10 +170,17 @@ def wide_sum(value_type, width: int) -> None:
     level[0].backward()
 
 
-def float_wide_sum(width: int) -> None:
-    level = [i * 1e-3 for i in range(width)]
-    while len(level) > 1:
-        level = [a + b for a, b in zip(level[::2], level[1::2])]
+def float_wide_sum(width: int) -> list[float]:
+    """The same sums on floats, then the backward pass by hand: each sum hands its grad to
+    both of its terms, level by level, so every leaf ends with grad 1."""
+    levels = [[i * 1e-3 for i in range(width)]]
+    while len(levels[-1]) > 1:
+        level = levels[-1]
+        levels.append([a + b for a, b in zip(level[::2], level[1::2])])
+    grads = [1.0]
+    for _ in levels[:-1]:
+        grads = [g for g in grads for _ in (0, 1)]
+    return grads
 
 
 def shape_workloads(quick: bool) -> dict[str, dict[str, Callable[[], object]]]:
@@ -214,17 +221,21 @@ def _or_recursion_error(f, *args) -> None:
 
 
 def bytes_per_node(value_type, n: int = 100_000) -> float:
-    """Memory held by a chain of n nodes, per node, measured with tracemalloc."""
+    """Memory held by a chain of n nodes, per node, measured with tracemalloc.
+
+    Only the last node is kept: it holds the whole chain through its parents, so the figure
+    is the graph's own memory and nothing of the benchmark's.
+    """
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     x = value_type(0.5)
-    nodes = [x]
+    y = x
     for _ in range(n):
-        nodes.append(nodes[-1] * x)
+        y = y * x
     held = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
-    del nodes
+    del y
     return held / n
 
 

@@ -88,7 +88,7 @@ def draw(
     collapse: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     grads: Mapping[Value, float] | None = None,
-    highlight: tuple[Value, Value] | None = None,
+    highlight: tuple[Value, Value] | tuple[Value, Value, int] | None = None,
     backend: str = "auto",
 ) -> Drawing:
     """Draw the graph that ends at `output`.
@@ -100,7 +100,8 @@ def draw(
     max_nodes: a graph with more values than this raises instead of hanging in the layout.
     grads: grads to show instead of each node's `.grad`, 0 for nodes missing from it (a
         trace shows a pass half done).
-    highlight: the edge (child, parent) to draw in colour.
+    highlight: the edge (child, parent) to draw in colour; (child, parent, k) picks the use
+        at position k of `child.parents` when the parent is used twice (x in x * x).
     backend: "auto" (dot when on PATH, else WebAssembly), "dot" or "wasm".
     """
     if not isinstance(output, Value):
@@ -112,7 +113,9 @@ def draw(
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     edges = labelled_edges(output) if collapse else recorded_edges(output)
-    nodes = {output} | {n for child, parents in edges.items() for n in (child, *parents)}
+    nodes = {output} | {
+        n for child, pairs in edges.items() for n in (child, *(p for p, _ in pairs))
+    }
     if len(nodes) > max_nodes:
         raise ValueError(
             f"the graph has {len(nodes)} values, more than max_nodes={max_nodes}: "
@@ -124,8 +127,8 @@ def draw(
     for node, name in names.items():
         grad = node.grad if grads is None else grads.get(node, 0.0)
         graph.node(name, _box_label(node, grad), shape="record")
-    for child, parents in edges.items():
-        _draw_op(graph, names, child, parents, collapse is not None, highlight)
+    for child, pairs in edges.items():
+        _draw_op(graph, names, child, pairs, collapse is not None, highlight)
     return Drawing(graph, backend)
 
 
@@ -135,20 +138,30 @@ def _box_label(node: Value, grad: float | Value) -> str:
     return f"{{ {label} | data {fmt(node.data)} | grad {fmt(grad_value)} }}"
 
 
-def _draw_op(graph, names, child: Value, parents: dict, collapsed: bool, highlight) -> None:
+def _draw_op(graph, names, child: Value, pairs: list, collapsed: bool, highlight) -> None:
     """The op circle feeding `child`, its output edge, and one labelled edge per parent."""
     op_name = f"{names[child]}_op"
-    graph.node(op_name, _escape(_op_text(child, parents, collapsed)), shape="circle", fontsize="10")
+    graph.node(op_name, _escape(_op_text(child, pairs, collapsed)), shape="circle", fontsize="10")
     graph.edge(op_name, names[child])
-    for parent, local in parents.items():
+    for slot, (parent, local) in enumerate(pairs):
         attrs = {"label": fmt(local)}
-        if highlight == (child, parent):
+        if _is_highlighted(highlight, child, parent, None if collapsed else slot):
             attrs.update(color=HIGHLIGHT, fontcolor=HIGHLIGHT, penwidth="2.5")
         graph.edge(names[parent], op_name, **attrs)
 
 
-def _op_text(node: Value, parents: dict, collapsed: bool) -> str:
-    if collapsed and set(parents) != set(node.parents):
+def _is_highlighted(highlight, child: Value, parent: Value, slot: int | None) -> bool:
+    """Whether this edge is the one to colour (a slot in `highlight` picks one use of many)."""
+    if highlight is None:
+        return False
+    wanted_child, wanted_parent, *wanted_slot = highlight
+    if wanted_child is not child or wanted_parent is not parent:
+        return False
+    return not wanted_slot or slot is None or wanted_slot[0] == slot
+
+
+def _op_text(node: Value, pairs: list, collapsed: bool) -> str:
+    if collapsed and {p for p, _ in pairs} != set(node.parents):
         return node.op.name + " …"  # the last op, after ops on hidden nodes
     if node.constant is None:
         return node.op.name

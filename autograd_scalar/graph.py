@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from .engine import Value
 
-Edges = dict[Value, dict[Value, float]]
-"""child -> {parent: d(child)/d(parent)}, for every node that has parents."""
+Edges = dict[Value, list[tuple[Value, float]]]
+"""child -> [(parent, d(child)/d(parent)), ...], one pair per edge, for nodes with parents."""
 
 
 def as_float(x: float | Value) -> float:
@@ -18,15 +18,14 @@ def as_float(x: float | Value) -> float:
 def recorded_edges(output: Value) -> Edges:
     """Every edge of the graph with the local derivative recorded in the forward pass.
 
-    A parent used twice by one op (as in x * x) gets the sum of both local derivatives.
+    A parent used twice by one op (x in x * x) has two edges, one per use, each with its own
+    local derivative (x), just as `backward()` takes them.
     """
-    edges: Edges = {}
-    for node in output.topological_order():
-        if node.parents:
-            locals_ = edges.setdefault(node, {})
-            for parent, local in zip(node.parents, node.local_grads):
-                locals_[parent] = locals_.get(parent, 0.0) + as_float(local)
-    return edges
+    return {
+        node: [(parent, as_float(local)) for parent, local in zip(node.parents, node.local_grads)]
+        for node in output.topological_order()
+        if node.parents
+    }
 
 
 def is_kept(node: Value, output: Value, also_keep: Value | None = None) -> bool:
@@ -44,7 +43,11 @@ def labelled_edges(output: Value, also_keep: Value | None = None) -> Edges:
     order = output.topological_order()
     position = {node: i for i, node in enumerate(order)}
     keep = {n for n in order if is_kept(n, output, also_keep)}
-    return {n: _through_hidden(n, keep, position) for n in order if n in keep and n.parents}
+    return {
+        n: list(_through_hidden(n, keep, position).items())
+        for n in order
+        if n in keep and n.parents
+    }
 
 
 def _through_hidden(node: Value, keep: set[Value], position: dict[Value, int]) -> dict:

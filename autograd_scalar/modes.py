@@ -75,7 +75,7 @@ def count_paths(output: Value, wrt: Value, edges: Edges | None = None) -> int:
     edges = recorded_edges(output) if edges is None else edges
     counts: dict[Value, int] = {}
     for node in output.topological_order():
-        counts[node] = 1 if node is wrt else sum(counts[p] for p in edges.get(node, {}))
+        counts[node] = 1 if node is wrt else sum(counts[p] for p, _ in edges.get(node, ()))
     return counts[output]
 
 
@@ -99,8 +99,8 @@ def all_paths(
 ) -> list[Path]:
     """Every path from `wrt` to `output`, refusing (TooManyPaths) past `max_paths`.
 
-    A parent used twice by one op (x in x * x) is one edge carrying the sum of both local
-    derivatives, as drawn. With `labelled=True` the paths run through labelled values (and
+    A parent used twice by one op (x in x * x) has an edge per use, so a path per use, as
+    drawn and as `backward()` steps. With `labelled=True` the paths run through labelled values (and
     `wrt`) only, each step carrying the derivative through the hidden nodes between them, as
     the derivations in articles do.
     """
@@ -121,7 +121,7 @@ def all_paths(
         if node is wrt:
             paths.append(Path(tuple(reversed(nodes)), tuple(reversed(locals_))))
             continue
-        for parent, local in reversed(edges.get(node, {}).items()):
+        for parent, local in reversed(edges.get(node, ())):
             stack.append((parent, (*nodes, parent), (*locals_, local)))
     return paths
 

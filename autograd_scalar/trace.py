@@ -23,6 +23,7 @@ class Step:
     index: int
     child: Value
     parent: Value
+    slot: int  # the parent's position in child.parents (x * x uses x at 0 and at 1)
     local: float
     child_grad: float
     before: float
@@ -57,14 +58,15 @@ class BackwardTrace:
     def drawing(self, i: int, **draw_options) -> Drawing:
         """The graph after step i, its edge highlighted, with the grads filled in so far.
 
-        `i` counts from 0, like `trace[i]`; the table and the stepper number steps from 1,
-        so the table's step 10 is `trace.drawing(9)`.
+        `i` counts from 0, like `trace[i]` (and -1 is the last step); the table and the
+        stepper number steps from 1, so the table's step 10 is `trace.drawing(9)`. In a
+        collapsed drawing (collapse="labels") a step along a hidden edge has none to colour.
         """
         step = self.steps[i]
         return draw(
             self.output,
-            grads=self.grads_after(i),
-            highlight=(step.child, step.parent),
+            grads=self.grads_after(step.index),
+            highlight=(step.child, step.parent, step.slot),
             **draw_options,
         )
 
@@ -159,10 +161,12 @@ def trace_backward(output: Value) -> BackwardTrace:
     output.grad = 1.0
     steps: list[Step] = []
     for child in reversed(order):
-        for parent, local in zip(child.parents, child.local_grads):
+        for slot, (parent, local) in enumerate(zip(child.parents, child.local_grads)):
             before = parent.grad
             parent.grad += local * child.grad
-            steps.append(Step(len(steps), child, parent, local, child.grad, before, parent.grad))
+            steps.append(
+                Step(len(steps), child, parent, slot, local, child.grad, before, parent.grad)
+            )
     for node, grad in zip(order, earlier):
         node.grad = grad + node.grad
     return BackwardTrace(output, steps, node_names(order))

@@ -27,6 +27,17 @@ def test_float_floor_computes_the_engines_gradients() -> None:
     assert by_hand == pytest.approx(engine, rel=1e-12, abs=1e-12)
 
 
+def test_float_floors_compute_the_engines_gradients_for_the_shapes_too() -> None:
+    from autograd_scalar import Value
+
+    leaves = [Value(i * 1e-3) for i in range(64)]
+    level = leaves
+    while len(level) > 1:
+        level = [a + b for a, b in zip(level[::2], level[1::2])]
+    level[0].backward()
+    assert bench.float_wide_sum(64) == [leaf.grad for leaf in leaves] == [1.0] * 64
+
+
 def test_bench_quick_prints_every_row(capsys) -> None:
     assert main(["bench", "--quick", "--repeat", "1"]) == 0
     table = capsys.readouterr().out.splitlines()

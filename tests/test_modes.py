@@ -118,10 +118,12 @@ def test_jvp_gives_other_leaves_a_zero_tangent_and_ignores_no_grad() -> None:
 
 
 def test_work_counts_every_chain_rule_step() -> None:
-    """x * x: one drawn edge carrying 2x, but backward takes two steps along it."""
+    """x * x: an edge per use of x, each carrying x; a path along each."""
     x = Value(3.0, label="x")
-    table = compare(x * x, [x])
-    assert table.edges == 2 and table.path_counts == [1]
+    y = x * x
+    table = compare(y, [x])
+    assert table.edges == 2 and table.path_counts == [2]
+    assert [p.locals for p in all_paths(y, x)] == [(3.0,), (3.0,)]
     assert table.forward == table.reverse == table.paths == [6.0]
 
 

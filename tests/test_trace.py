@@ -1,5 +1,7 @@
 """The step-by-step backward trace ends in exactly backward()'s gradients, one step per edge."""
 
+import re
+
 from hypothesis import given, settings
 
 from autograd_scalar import Value, examples
@@ -66,6 +68,34 @@ def test_drawing_of_a_step_highlights_its_edge() -> None:
     trace = trace_backward(g.e)
     source = trace.drawing(0, backend="wasm").source
     assert source.count("#d62728") == 2  # edge colour and edge-label colour
+
+
+def highlighted_labels(source: str) -> list[str]:
+    """The labels of the edges drawn in the highlight colour, from the DOT source."""
+    return re.findall(r'label=(\S+) color="#d62728"', source)
+
+
+def test_each_use_of_a_parent_is_its_own_edge_and_step() -> None:
+    x = Value(3.0, label="x")
+    y = x * x + 1
+    y.label = "y"
+    trace = trace_backward(y)
+    assert [(s.parent.label, s.slot, s.local) for s in trace.steps[1:]] == [
+        ("x", 0, 3.0),
+        ("x", 1, 3.0),
+    ]
+    for i in (1, 2):  # one red edge, labelled with the step's own local derivative
+        assert highlighted_labels(trace.drawing(i).source) == ["3"]
+    first, second = trace.drawing(1).source, trace.drawing(2).source
+    assert first != second  # a different edge, and x's grad 3 then 6
+    assert "grad 3" in first and "grad 6" in second
+
+
+def test_a_negative_index_is_the_step_counted_from_the_end() -> None:
+    g = examples.small_graph()
+    g.e.zero_grad()
+    trace = trace_backward(g.e)
+    assert trace.drawing(-1).source == trace.drawing(len(trace) - 1).source
 
 
 def test_stepper_without_ipywidgets_is_the_static_trace(monkeypatch) -> None:
