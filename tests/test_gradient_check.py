@@ -20,6 +20,18 @@ def test_report_lists_each_input() -> None:
     assert all(math.isclose(r.numeric, r.analytic, rel_tol=1e-8) for r in report.rows)
 
 
+def test_a_steep_function_is_not_a_false_alarm() -> None:
+    """sin(exp(a/d + ...)) at d = 0.25: d f / d d ≈ −2421.9, where a two-point difference
+    with h = 1e-6 is off by 0.7 (3e-4 relative) and would report a mismatch."""
+    report = gradcheck_report(
+        lambda a, b, c, d: (a / d + b + 0.5 * c).exp().sin(), [1.5, 1, 1, 0.25]
+    )
+    assert report.ok
+    exact = -math.cos(math.exp(7.5)) * math.exp(7.5) * 1.5 / 0.25**2
+    assert math.isclose(report.rows[3].analytic, exact, rel_tol=1e-12)
+    assert math.isclose(report.rows[3].numeric, exact, rel_tol=1e-6)
+
+
 WRONG_TANH = Op("tanh", "tanh(x)", math.tanh, lambda x, out: (1 - out,))  # should be 1 − out²
 
 
@@ -79,3 +91,15 @@ def test_works_inside_no_grad() -> None:
 def test_bad_arguments(f, inputs, error, words: str) -> None:
     with pytest.raises(error, match=words):
         gradcheck(f, inputs)
+
+
+def test_tolerances_are_absolute_near_zero_and_relative_far_from_it() -> None:
+    """A slip of 5e-5 fails where the derivative is ~0 (atol = 1e-5) and passes where it
+    is ~1000 (rtol = 1e-4 allows 0.1)."""
+
+    def off_by(slip: float, slope: float) -> Op:
+        return Op("off", "off(x)", lambda x: slope * x, lambda x, out: (slope + slip,))
+
+    near_zero = gradcheck_report(lambda x: _unary(off_by(5e-5, 0.0), x), [1.0])
+    far = gradcheck_report(lambda x: _unary(off_by(0.05, 1000.0), x), [1.0])
+    assert not near_zero.ok and far.ok

@@ -125,3 +125,12 @@ def test_plain_number_inputs_give_a_value() -> None:
     for loss, expected in cases:
         assert isinstance(loss, Value)
         assert math.isclose(loss.data, expected, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("margin", [0.5, 1.0, 2.0])
+def test_hinge_uses_its_margin(margin: float) -> None:
+    scores = [Value(1.0), Value(2.0), Value(0.2)]
+    loss = hinge(scores, 0, margin=margin)
+    want = max(0.0, 2.0 - 1.0 + margin) + max(0.0, 0.2 - 1.0 + margin)
+    assert math.isclose(loss.data, want, rel_tol=1e-12)
+    assert math.isclose(binary_hinge(Value(0.25), 1, margin=margin).data, max(0, margin - 0.25))

@@ -151,3 +151,12 @@ def test_derivation_with_respect_to_an_unlabelled_intermediate() -> None:
 def test_bad_input(call, error, words: str) -> None:
     with pytest.raises(error, match=words):
         call()
+
+
+def test_forward_mode_from_an_intermediate_node_equals_reverse_mode() -> None:
+    a, b = Value(0.3), Value(-1.2)
+    h = a * b + a.sin()
+    out = (h * h).exp() + h * b
+    out.backward()
+    assert rel_close(forward_mode(out, h)[out], h.grad)
+    assert forward_mode(out, h)[a] == 0.0  # a comes before h: h does not move it

@@ -139,3 +139,20 @@ def test_outputs_list_for_several_neurons() -> None:
 def test_bad_arguments(make, error, words: str) -> None:
     with pytest.raises(error, match=words):
         make()
+
+
+def test_parameter_names_follow_the_structure() -> None:
+    net = MLP(2, [2, 1])
+    assert [name for name, _ in net.named_parameters()] == [
+        "layers.0.neurons.0.w0",
+        "layers.0.neurons.0.w1",
+        "layers.0.neurons.0.b",
+        "layers.0.neurons.1.w0",
+        "layers.0.neurons.1.w1",
+        "layers.0.neurons.1.b",
+        "layers.1.neurons.0.w0",
+        "layers.1.neurons.0.w1",
+        "layers.1.neurons.0.b",
+    ]
+    net.set_weights([[[1, 2], [3, 4]], [[5, 6]]], biases=[[7, 8], [9]])
+    assert [p.data for p in net.parameters()] == [1, 2, 7, 3, 4, 8, 5, 6, 9]

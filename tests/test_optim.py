@@ -73,3 +73,30 @@ def test_step_changes_data_in_place_and_zero_grad_clears() -> None:
 def test_bad_arguments(make, error, words: str) -> None:
     with pytest.raises(error, match=words):
         make()
+
+
+def test_momentum_keeps_a_velocity_per_parameter() -> None:
+    a, b = Value(1.0), Value(1.0)
+    opt = SGD([a, b], lr=0.1, momentum=0.9)
+    for grads in [(1.0, -2.0), (1.0, -2.0)]:
+        a.grad, b.grad = grads
+        opt.step()
+    # v1 = g, v2 = 0.9·g + g = 1.9·g; w = 1 − 0.1·(g + 1.9·g) = 1 − 0.29·g
+    assert math.isclose(a.data, 1 - 0.29 * 1.0, rel_tol=1e-12)
+    assert math.isclose(b.data, 1 + 0.29 * 2.0, rel_tol=1e-12)
+
+
+def test_adam_keeps_moments_per_parameter() -> None:
+    a, b = Value(0.0), Value(0.0)
+    opt = Adam([a, b], lr=0.1)
+    history = [(1.0, -3.0), (0.5, 2.0)]
+    m, v, w = [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]
+    for t, grads in enumerate(history, start=1):
+        a.grad, b.grad = grads
+        opt.step()
+        for i, g in enumerate(grads):  # the article's update, one parameter at a time
+            m[i] = 0.9 * m[i] + 0.1 * g
+            v[i] = 0.999 * v[i] + 0.001 * g * g
+            m_hat, v_hat = m[i] / (1 - 0.9**t), v[i] / (1 - 0.999**t)
+            w[i] -= 0.1 * m_hat / (math.sqrt(v_hat) + 1e-8)
+    assert [a.data, b.data] == pytest.approx(w, rel=1e-12)

@@ -77,7 +77,8 @@ def test_load_state_dict_rejects_a_mismatch_and_changes_nothing() -> None:
     missing.pop("layers.0.neurons.0.w0")
     with pytest.raises(KeyError, match="layers.0.neurons.0.w0"):
         net.load_state_dict(missing)
-    bad = {**before, "layers.1.neurons.0.b": "0.5"}
+    bad = {name: value + 1.0 for name, value in before.items()}  # all differ from the model
+    bad["layers.1.neurons.0.b"] = "0.5"  # ... and the last entry is not a number
     with pytest.raises(TypeError, match="str"):
         net.load_state_dict(bad)
     assert net.state_dict() == before
