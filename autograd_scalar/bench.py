@@ -249,7 +249,12 @@ class Row:
 
 
 def median_seconds(f: Callable[[], object], repeat: int) -> float | str:
-    """Median wall time of `repeat` runs (or the reason it could not run)."""
+    """Median wall time of `repeat` runs in a row (or the reason it could not run).
+
+    The runs follow one another as the steps of a training loop do, so an engine pays for
+    collecting its own garbage; the heap is collected first, so it pays for no one else's.
+    """
+    gc.collect()
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
