@@ -245,7 +245,7 @@ def bytes_per_node(value_type, n: int = 100_000) -> float:
 @dataclass
 class Row:
     workload: str
-    seconds: dict[str, float | str]
+    measured: dict[str, float | str]  # seconds, or bytes for the memory row
 
 
 def median_seconds(f: Callable[[], object], repeat: int) -> float | str:
@@ -295,7 +295,7 @@ def format_table(rows: list[Row], memory: Row) -> str:
     ]
     lines = [header]
     for row in rows:
-        ours, floor, mg = (row.seconds.get(k, "-") for k in header[1:4])
+        ours, floor, mg = (row.measured.get(k, "-") for k in header[1:4])
         lines.append(
             [
                 row.workload,
@@ -306,7 +306,7 @@ def format_table(rows: list[Row], memory: Row) -> str:
                 _ratio(mg, ours),
             ]
         )
-    ours, mg = memory.seconds.get("autograd_scalar"), memory.seconds.get("micrograd", "-")
+    ours, mg = memory.measured.get("autograd_scalar"), memory.measured.get("micrograd", "-")
     lines.append([memory.workload, f"{ours:.0f} B", "-", _bytes(mg), "-", _ratio(mg, ours)])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)

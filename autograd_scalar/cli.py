@@ -96,29 +96,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     worked = commands.add_parser(
-        "worked-example", help="the seed articles' worked examples, computed by the engine"
+        "worked-example", help="the articles' worked examples, computed by the engine"
     )
     worked.add_argument(
-        "--svg", metavar="PATH", help="draw the w1–w6 graph after backward (.svg, .dot, .png)"
+        "--svg", metavar="PATH", help="draw the w1–w6 graph after backward (.svg .dot .gv .png)"
     )
     worked.add_argument(
-        "--small-svg", metavar="PATH", help="draw e = (a + b)(b + 1) after backward"
+        "--small-svg", metavar="PATH", help="draw e = (a + b)(b + 1) after backward (same)"
     )
-    worked.add_argument("--rankdir", choices=["LR", "TB"], default="LR", help="layout direction")
+    worked.add_argument(
+        "--rankdir", choices=["LR", "TB"], default="LR", help="left to right or top to bottom"
+    )
     worked.set_defaults(
         run=_worked_example, outputs=[("svg", DRAWING_SUFFIXES), ("small_svg", DRAWING_SUFFIXES)]
     )
     training = commands.add_parser("train", help="train a small network on a made-up data set")
     training.add_argument("task", choices=["moons", "color-regression"])
-    training.add_argument("--steps", type=_positive(int), help="optimizer steps (task's default)")
-    training.add_argument("--seed", type=int, help="seed for the data and weights (task's default)")
-    training.add_argument("--lr", type=_positive(float), help="Adam's step size (task's default)")
-    training.add_argument("--plot", metavar="PNG", help="write the loss curve (needs matplotlib)")
+    training.add_argument("--steps", type=_positive(int), help="Adam steps (moons 100, colour 300)")
+    training.add_argument("--seed", type=int, help="seed for data and weights (moons 0, colour 1)")
+    training.add_argument("--lr", type=_positive(float), help="Adam's lr (moons 0.02, colour 0.01)")
+    training.add_argument(
+        "--plot", metavar="PATH", help="write the loss curve, .png .svg .pdf (needs matplotlib)"
+    )
     training.add_argument("--save", metavar="JSON", help="write the trained parameters")
     training.add_argument("--quiet", action="store_true", help="no progress bar")
     training.set_defaults(run=_train, outputs=[("plot", PLOT_SUFFIXES), ("save", (".json",))])
     timing = commands.add_parser(
-        "bench", help="time the engine against plain floats and micrograd, side by side"
+        "bench", help="time the engine against plain floats (and micrograd if installed)"
     )
     timing.add_argument(
         "--repeat", type=_positive(int), default=5, help="runs per workload (median)"

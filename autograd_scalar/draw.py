@@ -28,7 +28,7 @@ def fmt(x: float) -> str:
 
 
 class Drawing:
-    """A rendered-on-demand drawing: shows inline in Jupyter, saves to .svg, .dot or .png."""
+    """A rendered-on-demand drawing: shows inline in Jupyter, saves to .svg, .dot/.gv or .png."""
 
     def __init__(self, graph: graphviz.Digraph, backend: str = "auto") -> None:
         self.graph = graph

@@ -43,7 +43,7 @@ class WorkedExample:
 
 
 def w1_w6_network(weights=WEIGHTS) -> MLP:
-    """The seed's 2 -> 2 -> 1 network (no biases, no activations), weights labelled w1..w6."""
+    """The article's 2 -> 2 -> 1 network (no biases, no activations), weights labelled w1..w6."""
     net = MLP(2, [2, 1], activation="linear", bias=False)
     w1, w2, w3, w4, w5, w6 = weights
     net.set_weights([[[w1, w2], [w3, w4]], [[w5, w6]]])

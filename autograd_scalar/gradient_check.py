@@ -1,8 +1,9 @@
 """Check the engine's gradients against central finite differences.
 
 `gradcheck(f, inputs)` differentiates `f` in reverse mode and compares every partial
-derivative with (f(x + ε) − f(x − ε)) / 2ε; it raises `GradcheckError` with a table of every
-input when one disagrees. `gradcheck_report` returns that table instead of raising.
+derivative with the five-point central difference (8(f₁ − f₋₁) − (f₂ − f₋₂)) / 12h; it raises
+`GradcheckError` with a table of every input when one disagrees. `gradcheck_report` returns
+that table instead of raising.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .engine import Number, Value, enable_grad
-from .functional import gradients
+from .functional import _call, gradients
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def gradcheck_report(
     atol: float = 1e-5,
     rtol: float = 1e-4,
 ) -> GradcheckReport:
-    """Compare d f / d input_i from `backward()` with central differences, for every i.
+    """Compare d f / d input_i from reverse mode with central differences, for every i.
 
     `f` takes one `Value` per input and returns a `Value`. Fresh leaves are made for each
     evaluation and the gradient is taken without `.grad` (as `gradients` does), so nothing
@@ -101,13 +102,6 @@ def gradcheck(
     if not report.ok:
         raise GradcheckError(report)
     return True
-
-
-def _call(f: Callable[..., Value], leaves: list[Value]) -> Value:
-    out = f(*leaves)
-    if not isinstance(out, Value):
-        raise TypeError(f"f must return a Value, got {type(out).__name__}: {out!r}")
-    return out
 
 
 def _analytic(f: Callable[..., Value], points: list[float]) -> list[float]:

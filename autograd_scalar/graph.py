@@ -28,7 +28,7 @@ def recorded_edges(output: Value) -> Edges:
     }
 
 
-def is_kept(node: Value, output: Value, also_keep: Value | None = None) -> bool:
+def _is_kept(node: Value, output: Value, also_keep: Value | None = None) -> bool:
     """Labelled values, inputs (leaves), the output and `also_keep` stay in the labelled view."""
     return bool(node.label) or not node.parents or node is output or node is also_keep
 
@@ -42,7 +42,7 @@ def labelled_edges(output: Value, also_keep: Value | None = None) -> Edges:
     """
     order = output.topological_order()
     position = {node: i for i, node in enumerate(order)}
-    keep = {n for n in order if is_kept(n, output, also_keep)}
+    keep = {n for n in order if _is_kept(n, output, also_keep)}
     return {
         n: list(_through_hidden(n, keep, position).items())
         for n in order

@@ -6,7 +6,7 @@ loss returns a `Value`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .engine import Number, Value
 
@@ -16,21 +16,21 @@ Scalars = Sequence[Value | Number]
 def half_squared_error(predictions: Value | Scalars, targets: Number | Sequence[Number]) -> Value:
     """E = Σᵢ ½(pᵢ − tᵢ)², whose derivative is simply pᵢ − tᵢ (the articles' loss)."""
     ps, ts = _paired(predictions, targets)
-    return _sum(0.5 * (p - t) ** 2 for p, t in zip(ps, ts))
+    return total(0.5 * (p - t) ** 2 for p, t in zip(ps, ts))
 
 
 def mse(predictions: Value | Scalars, targets: Number | Sequence[Number]) -> Value:
     """Mean squared error: (1/n) Σᵢ (pᵢ − tᵢ)²."""
     ps, ts = _paired(predictions, targets)
-    return _sum((p - t) ** 2 for p, t in zip(ps, ts)) / len(ps)
+    return total((p - t) ** 2 for p, t in zip(ps, ts)) / len(ps)
 
 
 def softmax(logits: Scalars) -> list[Value]:
     """pⱼ = e^(zⱼ − m) / Σₖ e^(zₖ − m) with m = max z, which cannot overflow."""
     shifted = _shifted(logits)
     exps = [z.exp() for z in shifted]
-    total = _sum(exps)
-    return [e / total for e in exps]
+    denominator = total(exps)
+    return [e / denominator for e in exps]
 
 
 def softmax_cross_entropy(logits: Scalars, label: int) -> Value:
@@ -41,7 +41,7 @@ def softmax_cross_entropy(logits: Scalars, label: int) -> Value:
     """
     _check_label(logits, label)
     shifted = _shifted(logits)
-    return _sum(z.exp() for z in shifted).log() - shifted[label]
+    return total(z.exp() for z in shifted).log() - shifted[label]
 
 
 def hinge(scores: Scalars, label: int, margin: float = 1.0) -> Value:
@@ -50,7 +50,7 @@ def hinge(scores: Scalars, label: int, margin: float = 1.0) -> Value:
     values = _values(scores)
     correct = values[label]
     terms = [(s - correct + margin).relu() for j, s in enumerate(values) if j != label]
-    return _sum(terms) if terms else Value(0.0)
+    return total(terms) if terms else Value(0.0)
 
 
 def binary_hinge(score: Value | Number, label: int, margin: float = 1.0) -> Value:
@@ -65,17 +65,17 @@ def l2_penalty(parameters: Sequence[Value], reg: float) -> Value:
     """½ · reg · Σ w²: its derivative adds reg · w to each weight's gradient."""
     if not parameters:
         raise ValueError("l2_penalty needs at least one parameter")
-    return 0.5 * reg * _sum(w * w for w in parameters)
+    return 0.5 * reg * total(w * w for w in parameters)
 
 
-def _sum(terms) -> Value:
+def total(terms: Iterable[Value]) -> Value:
     """Σ terms, as a chain of additions (the first term starts it: no 0 + ... node)."""
-    total = None
+    result = None
     for term in terms:
-        total = term if total is None else total + term
-    if total is None:
+        result = term if result is None else result + term
+    if result is None:
         raise ValueError("cannot sum an empty list of terms")
-    return total
+    return result
 
 
 def _shifted(logits: Scalars) -> list[Value]:

@@ -126,10 +126,6 @@ class Expression:
         """The graph's output built from `Value`s (the last step)."""
         return self.evaluate(inputs, ValueMath)[-1]
 
-    def float_function(self, *inputs: float) -> float:
-        """The graph's output on plain floats."""
-        return self.evaluate(inputs)[-1]
-
     def __str__(self) -> str:
         """The output as one formula over x0, x1, ... (shared nodes are written out again)."""
         names = [f"x{i}" for i in range(len(self.inputs))]
@@ -199,5 +195,5 @@ def assert_grads_close(
     atol: float = 1e-5,
     eps: float = 1e-6,
 ) -> None:
-    """Assert that `f`'s gradient from `backward()` matches central finite differences."""
+    """Assert that `f`'s gradient from reverse mode matches finite differences (`gradcheck`)."""
     gradcheck(f, inputs, eps=eps, atol=atol, rtol=rtol)

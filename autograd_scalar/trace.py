@@ -128,7 +128,7 @@ class BackwardTrace:
 
 def _widget(trace: BackwardTrace, widgets, draw_options: dict):
     """Previous/next buttons and a slider over the steps, above the current drawing."""
-    slider = widgets.IntSlider(value=0, min=0, max=max(len(trace) - 1, 0), description="step")
+    slider = widgets.IntSlider(value=0, min=0, max=len(trace) - 1, description="step")
     previous = widgets.Button(description="◀ previous")
     following = widgets.Button(description="next ▶")
     caption = widgets.HTML()

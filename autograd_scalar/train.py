@@ -86,7 +86,7 @@ MOONS_STEPS = 100
 def moons_loss(model: MLP, points, labels, reg: float = 1e-4) -> Value:
     """Mean max-margin (hinge) loss over the points, plus an L2 penalty."""
     scores = [model(p) for p in points]
-    data_loss = losses._sum(losses.binary_hinge(s, y) for s, y in zip(scores, labels))
+    data_loss = losses.total(losses.binary_hinge(s, y) for s, y in zip(scores, labels))
     return data_loss / len(points) + losses.l2_penalty(model.parameters(), reg)
 
 
@@ -112,7 +112,7 @@ def train_moons(
 
 def color_loss(model: MLP, inputs, targets) -> Value:
     """Σᵢ ½‖prediction − target‖² over the samples (the article's loss)."""
-    return losses._sum(losses.half_squared_error(model(x), t) for x, t in zip(inputs, targets))
+    return losses.total(losses.half_squared_error(model(x), t) for x, t in zip(inputs, targets))
 
 
 def train_color_regression(

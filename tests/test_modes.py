@@ -66,7 +66,7 @@ def test_nine_paths_versus_fourteen_edges() -> None:
 
 
 def diamonds(n: int) -> tuple[Value, Value]:
-    """n diamonds in a chain: each doubles the number of paths, adds four edges."""
+    """n diamonds in a chain: each doubles the number of paths and adds six edges."""
     x = Value(0.1)
     node = x
     for _ in range(n):
