@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import math
 import shutil
 import sys
 from collections.abc import Sequence
@@ -79,10 +80,12 @@ def _check_outputs(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
 
 
 def _positive(kind: type) -> object:
+    """An argparse type: a finite number of `kind` greater than 0."""
+
     def parse(text: str):
         value = kind(text)
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        if not (value > 0 and math.isfinite(value)):
+            raise argparse.ArgumentTypeError(f"must be positive and finite, got {text}")
         return value
 
     parse.__name__ = f"positive {kind.__name__}"

@@ -380,7 +380,7 @@ def _power(x: float, c: Number) -> float:
         raise ZeroDivisionError(f"pow: 0 ** {c!r} is undefined (division by zero)")
     if x == 0 and 0 < c < 1:
         raise ValueError(f"pow: the derivative of x ** {c!r} is infinite at x = 0")
-    if x < 0 and not float(c).is_integer():
+    if x < 0 and not (isinstance(c, int) or c.is_integer()):
         raise ValueError(f"pow: {x!r} ** {c!r} is not real (a negative base needs a whole power)")
     return _overflow_checked("pow", lambda: x**c, f"{x!r} ** {c!r}")
 

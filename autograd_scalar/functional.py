@@ -37,6 +37,7 @@ def reverse_pass(output: Value, create_graph: bool = False) -> dict[Value, float
 def gradients(output: Value, wrt: Sequence[Value], create_graph: bool = False) -> list:
     """d output / d w for each w in `wrt` (0.0 where output does not depend on w)."""
     _check_value(output, "output")
+    wrt = list(wrt)  # an iterator is read once, here
     for i, w in enumerate(wrt):
         _check_value(w, f"wrt[{i}]")
     grads = reverse_pass(output, create_graph)

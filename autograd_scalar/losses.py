@@ -68,11 +68,17 @@ def l2_penalty(parameters: Sequence[Value], reg: float) -> Value:
     return 0.5 * reg * total(w * w for w in parameters)
 
 
-def total(terms: Iterable[Value]) -> Value:
-    """Σ terms, as a chain of additions (the first term starts it: no 0 + ... node)."""
+def total(terms: Iterable[Value | Number]) -> Value:
+    """Σ terms, as a chain of additions (the first term starts it: no 0 + ... node).
+
+    Always a `Value`: plain numbers among the terms are constants of the sum.
+    """
     result = None
     for term in terms:
-        result = term if result is None else result + term
+        if result is None:
+            result = term if isinstance(term, Value) else Value(term)
+        else:
+            result = result + term
     if result is None:
         raise ValueError("cannot sum an empty list of terms")
     return result

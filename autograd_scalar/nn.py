@@ -218,16 +218,16 @@ class MLP(Module):
 def _per_layer(activation, output_activation: str | None, n_layers: int) -> list[str]:
     if isinstance(activation, str):
         return [activation] * (n_layers - 1) + [output_activation or "linear"]
-    if not isinstance(activation, Sequence):
+    if not hasattr(activation, "__iter__"):
         raise TypeError(f"activation must be a name or a list of names, got {activation!r}")
-    if output_activation is not None:
-        raise ValueError(
-            "activation is a list with one name per layer, the last included: "
-            f"output_activation={output_activation!r} would contradict it"
-        )
     activations = list(activation)
     if len(activations) != n_layers:
         raise ValueError(f"{n_layers} layers need {n_layers} activations, got {len(activations)}")
+    if output_activation not in (None, activations[-1]):
+        raise ValueError(
+            f"the list of activations ends in {activations[-1]!r}, the output layer's: "
+            f"output_activation={output_activation!r} contradicts it"
+        )
     return activations
 
 

@@ -146,6 +146,9 @@ def expressions(
     `values` draws the inputs (default: floats in [-2, 2], at least 0.01 from 0). Every graph
     has at least one step; inputs where no op of `ops` applies are drawn again.
     """
+    for name, count in (("n_inputs", n_inputs), ("n_steps", n_steps)):
+        if isinstance(count, int) and count < 1:
+            raise ValueError(f"{name} must be at least 1, got {count}")
     unknown = set(ops) - set(OPS)
     if unknown or not ops:
         raise ValueError(f"unknown ops {sorted(unknown)}; choose from {sorted(OPS)}")

@@ -543,3 +543,8 @@ def test_anomaly_mode_nests() -> None:
         with pytest.raises(FloatingPointError):
             Value(math.inf) - Value(math.inf)  # still on after the inner block
     assert math.isnan((Value(math.inf) - Value(math.inf)).data)  # off again outside
+
+
+def test_a_huge_whole_power_names_the_op() -> None:
+    with pytest.raises(OverflowError, match="pow"):
+        Value(-2.0) ** (10**400)

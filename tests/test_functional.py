@@ -82,3 +82,8 @@ def test_the_functional_api_records_its_graph_inside_no_grad() -> None:
         assert grad(grad(lambda x: x**3))(2.0) == 12.0
         assert hessian(lambda x: x**3)(2.0) == [[12.0]]
         assert (Value(2.0) * 3).parents == ()  # and no_grad() still holds outside them
+
+
+def test_gradients_reads_an_iterator_of_inputs_once() -> None:
+    a, b = Value(2.0), Value(3.0)
+    assert gradients(a * b, (v for v in [a, b])) == [3.0, 2.0]

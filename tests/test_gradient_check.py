@@ -103,3 +103,22 @@ def test_tolerances_are_absolute_near_zero_and_relative_far_from_it() -> None:
     near_zero = gradcheck_report(lambda x: _unary(off_by(5e-5, 0.0), x), [1.0])
     far = gradcheck_report(lambda x: _unary(off_by(0.05, 1000.0), x), [1.0])
     assert not near_zero.ok and far.ok
+
+
+@pytest.mark.parametrize(
+    ("f", "inputs"),
+    [
+        (lambda a: a.relu(), [1.5e-6]),  # x − 2h crosses the kink, x − h does not
+        (lambda a: abs(a), [1.5e-6]),
+        (lambda a, b: (a - b).relu(), [10000.015, 10000.0]),  # h scales with |x|: 1e-2
+    ],
+)
+def test_no_false_alarm_between_h_and_2h_from_a_kink(f, inputs) -> None:
+    assert gradcheck(f, inputs)
+
+
+def test_near_the_edge_of_the_domain_the_two_point_difference_serves() -> None:
+    report = gradcheck_report(lambda t: t.sqrt(), [1.5e-4])  # 1.5e-4 − 2h is still > 0
+    assert report.ok
+    report = gradcheck_report(lambda t: (t - 1.5e-6).sqrt() + t, [3e-6])  # −2h leaves it
+    assert math.isfinite(report.rows[0].numeric)  # a report, not the engine's ValueError

@@ -16,6 +16,7 @@ from autograd_scalar.losses import (
     mse,
     softmax,
     softmax_cross_entropy,
+    total,
 )
 
 LOGITS = st.lists(st.floats(-5, 5), min_size=2, max_size=5)
@@ -134,3 +135,9 @@ def test_hinge_uses_its_margin(margin: float) -> None:
     want = max(0.0, 2.0 - 1.0 + margin) + max(0.0, 0.2 - 1.0 + margin)
     assert math.isclose(loss.data, want, rel_tol=1e-12)
     assert math.isclose(binary_hinge(Value(0.25), 1, margin=margin).data, max(0, margin - 0.25))
+
+
+def test_total_is_always_a_value() -> None:
+    assert isinstance(total([1.0, 2.0]), Value) and total([1.0, 2.0]).data == 3.0
+    with pytest.raises(ValueError, match="empty"):
+        total([])

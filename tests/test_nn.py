@@ -132,7 +132,7 @@ def test_outputs_list_for_several_neurons() -> None:
         (
             lambda: MLP(2, [3, 1], activation=["relu", "relu"], output_activation="sigmoid"),
             ValueError,
-            "would contradict",
+            "contradicts it",
         ),
     ],
 )
@@ -156,3 +156,8 @@ def test_parameter_names_follow_the_structure() -> None:
     ]
     net.set_weights([[[1, 2], [3, 4]], [[5, 6]]], biases=[[7, 8], [9]])
     assert [p.data for p in net.parameters()] == [1, 2, 7, 3, 4, 8, 5, 6, 9]
+
+
+def test_activations_from_any_iterable_and_an_agreeing_output_activation() -> None:
+    net = MLP(2, [3, 1], activation=(a for a in ["relu", "sigmoid"]), output_activation="sigmoid")
+    assert [layer.neurons[0].activation for layer in net.layers] == ["relu", "sigmoid"]

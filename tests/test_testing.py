@@ -86,3 +86,9 @@ def test_unknown_op_is_refused() -> None:
 def test_str_writes_the_formula(data) -> None:
     expr = data.draw(expressions(n_inputs=1, n_steps=1, ops=["tanh"]))
     assert str(expr) == "tanh(x0)"
+
+
+@pytest.mark.parametrize("field", ["n_inputs", "n_steps"])
+def test_sizes_below_one_are_refused(field: str) -> None:
+    with pytest.raises(ValueError, match=f"{field} must be at least 1"):
+        expressions(**{field: 0})

@@ -133,6 +133,7 @@ def test_cli_seed_and_rate_default_to_the_tasks_own(capsys) -> None:
     [
         (["train", "moons", "--steps", "0"], "--steps: must be positive"),
         (["train", "moons", "--lr", "-1"], "--lr: must be positive"),
+        (["train", "moons", "--lr", "inf"], "--lr: must be positive and finite"),
         (["train", "moons", "--plot", "loss.txt"], "--plot loss.txt: the file must end in"),
         (["train", "moons", "--save", "no/such/folder/m.json"], "does not exist"),
         (["bench", "--repeat", "0"], "--repeat: must be positive"),
