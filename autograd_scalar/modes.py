@@ -32,16 +32,7 @@ def forward_mode(output: Value, wrt: Value) -> dict[Value, float]:
     """d node / d wrt for every node of the graph, in one pass from the inputs."""
     _check_node(output, "output")
     _check_node(wrt, "wrt")
-    tangents: dict[Value, float] = {}
-    for node in output.topological_order():
-        if node is wrt:
-            tangents[node] = 1.0
-        else:
-            tangents[node] = sum(
-                as_float(local) * tangents[parent]
-                for parent, local in zip(node.parents, node.local_grads)
-            )
-    return tangents
+    return _push_forward(output, {wrt: 1.0})
 
 
 def jvp(
@@ -59,13 +50,22 @@ def jvp(
     with enable_grad():  # the recorded local derivatives are the whole method
         out = f(*leaves)
     _check_node(out, "f's result")
-    for node in out.topological_order():
-        if node.parents:  # leaves other than the primals (constants, parameters) have tangent 0
-            tangent[node] = sum(
-                as_float(local) * tangent.get(parent, 0.0)
+    return out.data, _push_forward(out, tangent)[out]
+
+
+def _push_forward(output: Value, seeds: dict[Value, float]) -> dict[Value, float]:
+    """Every node's tangent, from the inputs on: a seeded node takes its seed, any other is
+    Σ local × its parent's tangent (so leaves without a seed, such as constants, have 0)."""
+    tangents: dict[Value, float] = {}
+    for node in output.topological_order():
+        if node in seeds:
+            tangents[node] = seeds[node]
+        else:
+            tangents[node] = sum(
+                as_float(local) * tangents[parent]
                 for parent, local in zip(node.parents, node.local_grads)
             )
-    return out.data, tangent.get(out, 0.0)
+    return tangents
 
 
 def count_paths(output: Value, wrt: Value, edges: Edges | None = None) -> int:
