@@ -1,0 +1,334 @@
+"""Benchmarks: the engine side by side with plain floats and, when installed, micrograd.
+
+Every workload runs for each engine in the same process, one after the other, and the table
+reports medians and ratios, because absolute times on a shared machine mean little. The
+plain-float floor is the same arithmetic (forward pass and hand-written backward pass) with
+no graph: the cost of Python itself.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..core.value import Value
+from ..nn import MLP
+
+SIZES = (2, 16, 16, 1)
+
+
+def _micrograd():
+    """micrograd's engine and nn modules, or None when it is not installed."""
+    try:
+        from micrograd import engine, nn
+    except ImportError:
+        return None
+    return engine, nn
+
+
+def make_data(n: int, seed: int = 0) -> list[tuple[list[float], float]]:
+    """n points in the square (−1, 1)² with a smooth target."""
+    rng = random.Random(seed)
+    points = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(n)]
+    return [(p, p[0] * p[1] + 0.5 * p[0]) for p in points]
+
+
+# -- the MLP workload: squared error over the data, forward + backward --
+
+
+def squared_error(net, data):
+    """Σ (net(x) − y)²: the same code builds the graph of either engine."""
+    total = 0.0
+    for x, y in data:
+        total = total + (net(x) - y) ** 2
+    return total
+
+
+def training_step(net, data) -> None:
+    """Build the loss, clear and fill the grads, take an SGD step; the graph is dropped."""
+    loss = squared_error(net, data)
+    net.zero_grad()
+    loss.backward()
+    for p in net.parameters():
+        p.data -= 0.001 * p.grad
+
+
+class FloatMLP:
+    """The same ReLU MLP on plain floats, with its backward pass written by hand."""
+
+    def __init__(self, sizes=SIZES, seed: int = 0) -> None:
+        rng = random.Random(seed)
+        self.layers = [
+            ([[rng.uniform(-1, 1) for _ in range(n_in)] for _ in range(n_out)], [0.0] * n_out)
+            for n_in, n_out in zip(sizes, sizes[1:])
+        ]
+
+    def loss_and_grads(self, data):
+        """Σ (net(x) − y)² and its gradient for every weight and bias."""
+        grads = [([[0.0] * len(row) for row in ws], [0.0] * len(bs)) for ws, bs in self.layers]
+        total = 0.0
+        for x, y in data:
+            activations = self._forward(x)
+            out = activations[-1][0]
+            total += (out - y) ** 2
+            self._backward(activations, [2 * (out - y)], grads)
+        return total, grads
+
+    def _forward(self, x: list[float]) -> list[list[float]]:
+        activations = [x]
+        last = len(self.layers) - 1
+        for i, (ws, bs) in enumerate(self.layers):
+            z = [sum(w * a for w, a in zip(row, activations[-1])) + b for row, b in zip(ws, bs)]
+            activations.append(z if i == last else [v if v > 0 else 0.0 for v in z])
+        return activations
+
+    def _backward(self, activations, grad_out: list[float], grads) -> None:
+        delta = grad_out
+        for i in reversed(range(len(self.layers))):
+            ws, _ = self.layers[i]
+            grad_w, grad_b = grads[i]
+            inputs = activations[i]
+            for j, d in enumerate(delta):
+                grad_b[j] += d
+                row = grad_w[j]
+                for k, a in enumerate(inputs):
+                    row[k] += d * a
+            if i:
+                delta = [
+                    sum(ws[j][k] * delta[j] for j in range(len(ws))) if inputs[k] > 0 else 0.0
+                    for k in range(len(inputs))
+                ]
+
+    def sgd(self, grads, lr: float) -> None:
+        for (ws, bs), (grad_w, grad_b) in zip(self.layers, grads):
+            for row, grad_row in zip(ws, grad_w):
+                for k, g in enumerate(grad_row):
+                    row[k] -= lr * g
+            for j, g in enumerate(grad_b):
+                bs[j] -= lr * g
+
+
+def mlp_workloads(n_samples: int) -> dict[str, dict[str, Callable[[], object]]]:
+    """Forward + backward, and a whole training step, for each engine."""
+    data = make_data(n_samples)
+    ours = MLP(2, list(SIZES[1:]), activation="relu", seed=0)
+    floats = FloatMLP()
+
+    def floats_step():
+        _, grads = floats.loss_and_grads(data)
+        floats.sgd(grads, 0.001)
+
+    workloads = {
+        "mlp forward+backward": {
+            "autograd_scalar": lambda: squared_error(ours, data).backward(),
+            "plain floats": lambda: floats.loss_and_grads(data),
+        },
+        "training-loop step": {
+            "autograd_scalar": lambda: training_step(ours, data),
+            "plain floats": floats_step,
+        },
+    }
+    found = _micrograd()
+    if found:
+        _, mg_nn = found
+        mg = mg_nn.MLP(2, list(SIZES[1:]))
+        workloads["mlp forward+backward"]["micrograd"] = lambda: squared_error(mg, data).backward()
+        workloads["training-loop step"]["micrograd"] = lambda: training_step(mg, data)
+    return workloads
+
+
+# -- deep chains and a wide sum --
+
+
+def chain(value_type, depth: int) -> None:
+    """depth ops in a row (y ← y·a, y ← y + b), then backward."""
+    x = value_type(0.5)
+    y = x
+    for _ in range(depth // 2):
+        y = y * 0.999999 + 0.001
+    y.backward()
+
+
+def float_chain(depth: int) -> None:
+    y, slope = 0.5, 1.0
+    for _ in range(depth // 2):
+        y = y * 0.999999 + 0.001
+        slope *= 0.999999
+
+
+def wide_sum(value_type, width: int) -> None:
+    """width leaves summed pairwise (a tree of depth log₂ width), then backward."""
+    level = [value_type(i * 1e-3) for i in range(width)]
+    while len(level) > 1:
+        level = [a + b for a, b in zip(level[::2], level[1::2])]
+    level[0].backward()
+
+
+def float_wide_sum(width: int) -> list[float]:
+    """The same sums on floats, then the backward pass by hand: each sum hands its grad to
+    both of its terms, level by level, so every leaf ends with grad 1."""
+    levels = [[i * 1e-3 for i in range(width)]]
+    while len(levels[-1]) > 1:
+        level = levels[-1]
+        levels.append([a + b for a, b in zip(level[::2], level[1::2])])
+    grads = [1.0]
+    for _ in levels[:-1]:
+        grads = [g for g in grads for _ in (0, 1)]
+    return grads
+
+
+def shape_workloads(quick: bool) -> dict[str, dict[str, Callable[[], object]]]:
+    depths = (10_000,) if quick else (10_000, 100_000, 1_000_000)
+    width = 2**12 if quick else 2**16
+    found = _micrograd()
+    workloads = {}
+    for depth in depths:
+        row = {
+            "autograd_scalar": lambda d=depth: chain(Value, d),
+            "plain floats": lambda d=depth: float_chain(d),
+        }
+        if found:
+            row["micrograd"] = lambda d=depth: _or_recursion_error(chain, found[0].Value, d)
+        workloads[f"chain of {depth:,} ops"] = row
+    row = {
+        "autograd_scalar": lambda: wide_sum(Value, width),
+        "plain floats": lambda: float_wide_sum(width),
+    }
+    if found:
+        row["micrograd"] = lambda: wide_sum(found[0].Value, width)
+    workloads[f"wide sum of {width:,} leaves"] = row
+    return workloads
+
+
+class _Failed(Exception):
+    """A workload that cannot run on an engine (micrograd's recursion on deep graphs)."""
+
+
+def _or_recursion_error(f, *args) -> None:
+    try:
+        f(*args)
+    except RecursionError:
+        raise _Failed("RecursionError") from None
+
+
+# -- memory per node --
+
+
+def bytes_per_node(value_type, n: int = 100_000) -> float:
+    """Memory held by a chain of n nodes, per node, measured with tracemalloc.
+
+    Only the last node is kept: it holds the whole chain through its parents, so the figure
+    is the graph's own memory and nothing of the benchmark's.
+    """
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    x = value_type(0.5)
+    y = x
+    for _ in range(n):
+        y = y * x
+    held = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    del y
+    return held / n
+
+
+# -- running and reporting --
+
+
+@dataclass
+class Row:
+    workload: str
+    measured: dict[str, float | str]  # seconds, or bytes for the memory row
+
+
+def median_seconds(f: Callable[[], object], repeat: int) -> float | str:
+    """Median wall time of `repeat` runs in a row (or the reason it could not run).
+
+    The runs follow one another as the steps of a training loop do, so an engine pays for
+    collecting its own garbage; the heap is collected first, so it pays for no one else's.
+    """
+    gc.collect()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        try:
+            f()
+        except _Failed as failure:
+            return str(failure)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run(repeat: int = 5, quick: bool = False, progress: Callable[[str], None] = print) -> list[Row]:
+    """Time every workload for every engine available; one `Row` per workload."""
+    workloads = {**mlp_workloads(20 if quick else 100), **shape_workloads(quick)}
+    rows = []
+    for name, engines in workloads.items():
+        progress(f"  {name} ...")
+        rows.append(Row(name, {e: median_seconds(f, repeat) for e, f in engines.items()}))
+    return rows
+
+
+def memory_row(quick: bool) -> Row:
+    n = 10_000 if quick else 100_000
+    found = _micrograd()
+    engines = {"autograd_scalar": Value} | ({"micrograd": found[0].Value} if found else {})
+    return Row("bytes per node", {name: bytes_per_node(t, n) for name, t in engines.items()})
+
+
+def format_table(rows: list[Row], memory: Row) -> str:
+    """Medians and the two ratios that matter: ours / floor and micrograd / ours."""
+    header = [
+        "workload",
+        "autograd_scalar",
+        "plain floats",
+        "micrograd",
+        "ours/floor",
+        "micrograd/ours",
+    ]
+    lines = [header]
+    for row in rows:
+        ours, floor, mg = (row.measured.get(k, "-") for k in header[1:4])
+        lines.append(
+            [
+                row.workload,
+                _time(ours),
+                _time(floor),
+                _time(mg),
+                _ratio(ours, floor),
+                _ratio(mg, ours),
+            ]
+        )
+    ours, mg = memory.measured.get("autograd_scalar"), memory.measured.get("micrograd", "-")
+    lines.append([memory.workload, f"{ours:.0f} B", "-", _bytes(mg), "-", _ratio(mg, ours)])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
+
+
+def _time(t: float | str) -> str:
+    return t if isinstance(t, str) else f"{t * 1000:.1f} ms"
+
+
+def _bytes(b: float | str) -> str:
+    return b if isinstance(b, str) else f"{b:.0f} B"
+
+
+def _ratio(a: float | str, b: float | str) -> str:
+    if isinstance(a, str) or isinstance(b, str) or b == 0:
+        return "-"
+    return f"{a / b:.1f}x"
+
+
+def main(repeat: int = 5, quick: bool = False) -> str:
+    """Run everything and return the table (progress goes to stderr)."""
+    engines = "autograd_scalar, plain floats" + (", micrograd" if _micrograd() else "")
+    print(f"timing {engines}; median of {repeat} runs each", file=sys.stderr)
+    rows = run(repeat, quick, progress=lambda msg: print(msg, file=sys.stderr))
+    return format_table(rows, memory_row(quick))

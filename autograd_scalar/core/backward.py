@@ -1,0 +1,181 @@
+"""Reverse mode: the chain rule applied once per edge, from the output back to the inputs.
+
+Two loops, both over a `Graph` snapshot in reverse topological order, so a node's gradient
+is complete (summed over all its children) before it is passed on to its parents:
+
+- `_accumulate` works on floats, in each node's `grad` slot: the fast loop behind
+  `backward()`;
+- `_accumulate_as_graph` builds the gradients as `Value`s from the local derivative rules, so
+  they can be differentiated again (`create_graph=True`).
+
+`run` does the bookkeeping around them, once for every caller (`backward`, the functional
+API, the trace): it sets earlier grads aside, seeds the output, runs the loop, and either
+adds this pass's gradients to the earlier ones or puts the earlier ones back. If anything
+fails part way, even a KeyboardInterrupt, every grad is put back as it was.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import recording
+from .graph import Edge, Graph
+from .ops import Scalar
+
+if TYPE_CHECKING:
+    from .value import Value
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One backward pass: the grads before it and its own share, node by node in graph order.
+
+    `shares[i]` is d output / d `graph.order[i]` (times the starting gradient); it is a
+    `Value` for the nodes a `create_graph` pass reached.
+    """
+
+    graph: Graph
+    before: list[float]
+    shares: list[Scalar]
+
+
+def run(
+    graph: Graph, gradient: Scalar = 1.0, create_graph: bool = False, keep: bool = True
+) -> Pass:
+    """Backpropagate `gradient` from the output; add the result to `.grad` when `keep`.
+
+    With `keep=False` no grad is left changed: the pass's gradients are only returned. With
+    `create_graph=True` the gradients are built as `Value`s (recorded even inside
+    `no_grad()`, as in PyTorch); `.grad` gets their numbers and `.grad_value` the `Value`s.
+    """
+    order = graph.order
+    before = [node.grad for node in order]
+    try:
+        if create_graph:
+            shares = _accumulate_as_graph(graph, gradient)
+        else:
+            shares = _accumulate_floats(graph, gradient)
+        if recording.is_anomaly_enabled():
+            _check_finite(graph, shares)
+        if keep and create_graph:
+            with recording.enable_grad():  # the sums with earlier grads stay differentiable
+                _add_to_grads(order, before, shares)
+        elif keep:
+            _add_to_grads(order, before, shares)
+        else:
+            _put_back(order, before)
+    except BaseException:
+        _put_back(order, before)
+        raise
+    return Pass(graph, before, shares)
+
+
+def _accumulate_floats(graph: Graph, gradient: Scalar) -> list[Scalar]:
+    """This pass's gradients, computed in the `grad` slots (which the caller puts right)."""
+    order = graph.order
+    for node in order:
+        node.grad = 0.0
+    graph.output.grad = _number(gradient)
+    _accumulate(order)
+    return [node.grad for node in order]
+
+
+def _accumulate(order: Sequence[Value]) -> None:
+    """The chain rule on floats: each edge adds local derivative × the child's grad."""
+    for node in reversed(order):
+        grad = node.grad
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * grad
+
+
+def _accumulate_as_graph(graph: Graph, gradient: Scalar) -> list[Scalar]:
+    """The chain rule on `Value`s: local derivatives re-derived as graph nodes, so the
+    gradients are differentiable. No `grad` slot is touched."""
+    position = graph.position
+    shares: list[Scalar] = [0.0] * len(graph.order)
+    shares[-1] = gradient
+    with recording.enable_grad():
+        for i in reversed(range(len(graph.order))):
+            node, grad = graph.order[i], shares[i]
+            if not node.parents or _is_exactly(grad, 0.0):
+                continue
+            for parent, local in zip(node.parents, local_derivatives_as_values(node)):
+                j = position.get(parent)
+                if j is None:  # outside the part of the graph asked for
+                    continue
+                added = local if _is_exactly(grad, 1.0) else local * grad
+                shares[j] = added if _is_exactly(shares[j], 0.0) else shares[j] + added
+    return shares
+
+
+def _is_exactly(x: Scalar, number: float) -> bool:
+    """Whether x is that plain number (not a Value), so a node for it can be skipped."""
+    return _is_plain(x) and x == number
+
+
+def local_derivatives_as_values(node: Value) -> tuple[Scalar, ...]:
+    """The node's local derivatives as functions of its parents (differentiable)."""
+    op = node.op
+    assert op is not None, "a node with parents has an op"
+    inputs = node.parents if node.constant is None else (*node.parents, node.constant)
+    return op.derivative(*inputs, node)
+
+
+def _add_to_grads(order: Sequence[Value], before: list[float], shares: list[Scalar]) -> None:
+    for node, earlier, share in zip(order, before, shares):
+        if _is_plain(share):
+            node.grad = earlier + share
+        else:  # a Value: the gradient as a graph, kept in grad_value beside its number
+            node.grad = earlier + share.data
+            if node.grad_value is not None:
+                node.grad_value = node.grad_value + share
+            else:
+                node.grad_value = share + earlier if earlier else share
+
+
+def _put_back(order: Sequence[Value], before: list[float]) -> None:
+    for node, earlier in zip(order, before):
+        node.grad = earlier
+
+
+def contributions(backward_pass: Pass) -> list[tuple[Edge, float]]:
+    """Each edge in the order the pass took it (children from the output back, each child's
+    parents in order), with the amount it added: local × the child's grad."""
+    graph, shares = backward_pass.graph, backward_pass.shares
+    into = graph.edges_into
+    return [
+        (edge, edge.local * _number(share))
+        for child, share in zip(reversed(graph.order), reversed(shares))
+        for edge in into.get(child, ())
+    ]
+
+
+def _check_finite(graph: Graph, shares: list[Scalar]) -> None:
+    """Anomaly mode: name the first edge whose contribution, or whose sum, is not finite."""
+    if all(math.isfinite(_number(s)) for s in shares):
+        return
+    backward_pass = Pass(graph, [0.0] * len(shares), shares)
+    running = {graph.output: _number(shares[-1])}
+    for edge, added in contributions(backward_pass):
+        total = running.get(edge.parent, 0.0) + added
+        running[edge.parent] = total
+        if not (math.isfinite(added) and math.isfinite(total)):
+            names = graph.names
+            raise FloatingPointError(
+                f"anomaly in backward: the edge {names[edge.child]} → {names[edge.parent]} "
+                f"(local derivative {edge.local!r}, child's grad "
+                f"{_number(shares[graph.position[edge.child]])!r}) made "
+                f"{names[edge.parent]}'s grad {total!r}"
+            )
+
+
+def _is_plain(x: Scalar) -> bool:
+    """A plain number, as opposed to a `Value` (a create_graph gradient)."""
+    return type(x) is float or type(x) is int
+
+
+def _number(x: Scalar) -> float:
+    return float(x) if _is_plain(x) else float(x.data)

@@ -1,0 +1,173 @@
+"""A snapshot of a recorded graph, taken once and read by every view of it.
+
+`Graph.of(output)` orders the nodes that `output` depends on (each after its parents) and,
+when asked, lists the edges with their local derivatives and gives every node one name.
+`backward`, the functional API, forward mode, paths, the trace and the drawing all read
+this one snapshot instead of walking the graph on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from .value import Value
+
+SUBSCRIPTS = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
+
+
+def topological_order(output: Value) -> list[Value]:
+    """Every node `output` depends on, each after all of its parents; `output` last.
+
+    Depth-first with an explicit stack instead of recursion, so a chain of a million ops
+    needs no deep Python call stack. A node is pushed, then its parents above it; when it
+    comes back to the top, its parents are done and it joins the order. Parents are taken
+    first to last, so the order reads as the expression was written (x1 before x2).
+    """
+    order: list[Value] = []
+    expanded: set[Value] = set()
+    done: set[Value] = set()
+    stack = [output]
+    while stack:
+        node = stack.pop()
+        if node in done:
+            continue
+        if node in expanded:
+            done.add(node)
+            order.append(node)
+            continue
+        expanded.add(node)
+        stack.append(node)
+        stack.extend(node.parents[::-1])
+    return order
+
+
+class Edge(NamedTuple):
+    """One use of a parent by a child, with d(child)/d(parent) for that use.
+
+    `use` is the parent's position among the child's parents: `x * x` has two edges from x,
+    uses 0 and 1, each with local derivative x.
+    """
+
+    child: Value
+    parent: Value
+    use: int
+    local: float
+
+
+class Graph:
+    """The nodes that `output` depends on, in topological order, and what views need of them."""
+
+    def __init__(self, output: Value, order: list[Value]) -> None:
+        self.output = output
+        self.order = order
+
+    @classmethod
+    def of(cls, output: Value) -> Graph:
+        """The snapshot of the graph that ends at `output`."""
+        return cls(output, topological_order(output))
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.position
+
+    @cached_property
+    def position(self) -> dict[Value, int]:
+        """Each node's index in `order`."""
+        return {node: i for i, node in enumerate(self.order)}
+
+    @cached_property
+    def edges(self) -> list[Edge]:
+        """Every edge, children in topological order, each child's uses in order."""
+        return [
+            Edge(child, parent, use, local)
+            for child in self.order
+            for use, (parent, local) in enumerate(zip(child.parents, child.local_grads))
+        ]
+
+    @cached_property
+    def edges_into(self) -> dict[Value, list[Edge]]:
+        """The edges from each node's parents into it (nodes with parents only)."""
+        into: dict[Value, list[Edge]] = {}
+        for edge in self.edges:
+            into.setdefault(edge.child, []).append(edge)
+        return into
+
+    @cached_property
+    def inputs(self) -> list[Value]:
+        """The leaves: nodes with no parents, in order."""
+        return [node for node in self.order if not node.parents]
+
+    @cached_property
+    def names(self) -> dict[Value, str]:
+        """One name per node: its label, else `vₖ` in the numbering of Baydin et al.'s survey.
+
+        The n leaves are v₋ₙ₊₁ … v₀, the other nodes v₁ … vₖ in topological order. A label
+        used by more than one node gets the node's number after it, so names stay unique.
+        """
+        numbers: dict[Value, int] = {}
+        leaf, inner = 1 - len(self.inputs), 1
+        for node in self.order:
+            if node.parents:
+                numbers[node], inner = inner, inner + 1
+            else:
+                numbers[node], leaf = leaf, leaf + 1
+        counts: dict[str, int] = {}
+        for node in self.order:
+            counts[node.label] = counts.get(node.label, 0) + 1
+        return {
+            node: _name(node.label, counts[node.label] > 1, numbers[node]) for node in self.order
+        }
+
+    def name(self, node: Value) -> str:
+        """The node's name (see `names`)."""
+        return self.names[node]
+
+    def depending_on(self, sources: Iterable[Value]) -> list[Value]:
+        """The nodes of `order` that are a source or depend on one, in order."""
+        reached = set(sources)
+        for node in self.order:
+            if node not in reached and any(p in reached for p in node.parents):
+                reached.add(node)
+        return [node for node in self.order if node in reached]
+
+    def push_forward(self, tangents: dict[Value, float]) -> dict[Value, float]:
+        """Forward mode: every node's tangent d node / dt from the inputs' tangents.
+
+        A node given a tangent keeps it; any other is Σ local × its parent's tangent, so
+        leaves with none (constants) have 0. One pass, each edge once.
+        """
+        pushed: dict[Value, float] = {}
+        for node in self.order:
+            if node in tangents:
+                pushed[node] = tangents[node]
+            else:
+                pushed[node] = sum(
+                    local * pushed[parent] for parent, local in zip(node.parents, node.local_grads)
+                )
+        return pushed
+
+    def count_paths(self, wrt: Value, edges_into: dict[Value, list[Edge]] | None = None) -> int:
+        """How many paths lead from `wrt` to the output: by dynamic programming, cheaply.
+
+        `edges_into` counts along other edges (a collapsed view) instead of the recorded ones.
+        """
+        edges_into = self.edges_into if edges_into is None else edges_into
+        counts: dict[Value, int] = {}
+        for node in self.order:
+            if node is wrt:
+                counts[node] = 1
+            else:
+                counts[node] = sum(counts.get(e.parent, 0) for e in edges_into.get(node, ()))
+        return counts[self.output]
+
+
+def _name(label: str, repeated: bool, number: int) -> str:
+    v = "v" + str(number).translate(SUBSCRIPTS)
+    if not label:
+        return v
+    return f"{label} ({v})" if repeated else label

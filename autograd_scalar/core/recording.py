@@ -1,0 +1,101 @@
+"""What the engine records, per thread: whether ops build graph nodes (`no_grad`,
+`enable_grad`), whether anomalies raise (`detect_anomaly`), and how deeply the functional API
+is nested.
+
+The state lives in context variables, so each thread (and each asyncio task) has its own, as
+PyTorch keeps grad mode per thread: a `no_grad()` block in one thread never switches
+recording off in another.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
+from typing import NamedTuple
+
+
+class Mode(NamedTuple):
+    """The recording switches of one thread."""
+
+    grad_enabled: bool = True
+    anomaly: bool = False
+
+
+RECORDING = Mode()
+mode: ContextVar[Mode] = ContextVar("autograd_scalar_mode", default=RECORDING)
+nesting: ContextVar[int] = ContextVar("autograd_scalar_nesting", default=0)
+"""How many functional transforms (`grad`, `jvp`, ...) are running f in this thread."""
+
+
+@contextmanager
+def _switched(grad_enabled: bool | None = None, anomaly: bool | None = None) -> Iterator[None]:
+    now = mode.get()
+    token = mode.set(
+        Mode(
+            now.grad_enabled if grad_enabled is None else grad_enabled,
+            now.anomaly if anomaly is None else anomaly,
+        )
+    )
+    try:
+        yield
+    finally:
+        mode.reset(token)
+
+
+def no_grad() -> AbstractContextManager[None]:
+    """Compute values without recording the graph (inference, optimizer updates).
+
+    Ops inside compute their value only: no parents, no local derivatives.
+    """
+    return _switched(grad_enabled=False)
+
+
+def enable_grad() -> AbstractContextManager[None]:
+    """Record the graph again inside a `no_grad()` block (the functional API uses it)."""
+    return _switched(grad_enabled=True)
+
+
+def is_grad_enabled() -> bool:
+    """Whether new ops record their parents and local derivatives (in this thread)."""
+    return mode.get().grad_enabled
+
+
+def detect_anomaly() -> AbstractContextManager[None]:
+    """Raise at the first op, or the first backward edge, that makes a NaN or an infinity."""
+    return _switched(anomaly=True)
+
+
+def is_anomaly_enabled() -> bool:
+    """Whether `detect_anomaly()` is on in this thread."""
+    return mode.get().anomaly
+
+
+@contextmanager
+def nested() -> Iterator[None]:
+    """Mark a functional transform running its function (inner calls then return `Value`s)."""
+    token = nesting.set(nesting.get() + 1)
+    try:
+        yield
+    finally:
+        nesting.reset(token)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while big graphs are built and differentiated.
+
+    The engine makes no reference cycles, so nothing it builds needs the collector; yet each
+    full collection walks every live node, which makes building a graph of 10⁵ nodes up to
+    twice as slow. Use it around a training loop or a large backward pass; the collector is
+    switched back on (if it was on) when the block ends. An explicit choice, never a side
+    effect of importing the package.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

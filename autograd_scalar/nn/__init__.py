@@ -1,0 +1,5 @@
+"""Networks made of `Value`s: modules with state dicts (`modules`), losses and optimizers."""
+
+from .modules import MLP, Layer, Module, Neuron
+
+__all__ = ["MLP", "Layer", "Module", "Neuron"]

@@ -1,0 +1,90 @@
+"""The benchmark runs and reports (no timing is asserted); its plain-float floor computes the
+same gradients as the engine; a training loop does not grow memory."""
+
+import tracemalloc
+
+import pytest
+
+from autograd_scalar import MLP
+from autograd_scalar.apps import bench
+from autograd_scalar.apps.cli import main
+
+
+def test_float_floor_computes_the_engines_gradients() -> None:
+    data = bench.make_data(5)
+    floats = bench.FloatMLP(seed=3)
+    net = MLP(2, [16, 16, 1], activation="relu", seed=0)
+    for _, biases in floats.layers:
+        biases[:] = [0.1 * (i % 3) for i in range(len(biases))]
+    net.set_weights([ws for ws, _ in floats.layers], [bs for _, bs in floats.layers])
+    loss = bench.squared_error(net, data)
+    loss.backward()
+    float_loss, grads = floats.loss_and_grads(data)
+    assert float_loss == pytest.approx(loss.data, rel=1e-12)
+    engine = [p.grad for p in net.parameters()]
+    by_hand = [
+        g for grad_w, grad_b in grads for j, row in enumerate(grad_w) for g in (*row, grad_b[j])
+    ]
+    assert by_hand == pytest.approx(engine, rel=1e-12, abs=1e-12)
+
+
+def test_float_floors_compute_the_engines_gradients_for_the_shapes_too() -> None:
+    from autograd_scalar import Value
+
+    leaves = [Value(i * 1e-3) for i in range(64)]
+    level = leaves
+    while len(level) > 1:
+        level = [a + b for a, b in zip(level[::2], level[1::2])]
+    level[0].backward()
+    assert bench.float_wide_sum(64) == [leaf.grad for leaf in leaves] == [1.0] * 64
+
+
+def test_bench_quick_prints_every_row(capsys) -> None:
+    assert main(["bench", "--quick", "--repeat", "1"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split()[:4] == ["workload", "autograd_scalar", "plain", "floats"]
+    names = [line.split("  ")[0] for line in table[1:]]
+    assert names == [
+        "mlp forward+backward",
+        "training-loop step",
+        "chain of 10,000 ops",
+        "wide sum of 4,096 leaves",
+        "bytes per node",
+    ]
+    chain = next(line for line in table if line.startswith("chain"))
+    assert "RecursionError" in chain  # micrograd (a test dependency) sorts recursively
+
+
+def test_memory_per_node_is_measured() -> None:
+    from autograd_scalar import Value
+
+    per_node = bench.bytes_per_node(Value, 5_000)
+    assert 100 < per_node < 1000
+
+
+def test_training_loop_does_not_grow_memory() -> None:
+    data = bench.make_data(10)
+    net = MLP(2, [8, 1], activation="tanh", seed=1)
+
+    def step() -> None:
+        bench.training_step(net, data)
+
+    tracemalloc.start()
+    for _ in range(20):
+        step()
+    settled = tracemalloc.get_traced_memory()[0]
+    for _ in range(300):
+        step()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert after - settled < 20_000  # bytes: no graph, grad or node is kept from step to step
+
+
+def test_a_dropped_graph_is_freed_without_the_cycle_collector() -> None:
+    import gc
+
+    gc.collect()
+    loss = bench.squared_error(MLP(2, [8, 1], seed=0), bench.make_data(10))
+    loss.backward()
+    del loss
+    assert gc.collect() == 0  # nodes hold tuples, never closures: no reference cycles

@@ -1,0 +1,156 @@
+"""The step-by-step backward trace ends in exactly backward()'s gradients, one step per edge."""
+
+import re
+
+from hypothesis import given, settings
+
+from autograd_scalar import Value
+from autograd_scalar.apps import examples
+from autograd_scalar.derivatives.testing import Expression, expressions
+from autograd_scalar.explain.trace import trace_backward
+
+
+def edge_count(output: Value) -> int:
+    return sum(len(node.parents) for node in output.topological_order())
+
+
+def test_worked_example_trace_equals_backward() -> None:
+    traced = examples.forward(examples.w1_w6_network())
+    plain = examples.forward(examples.w1_w6_network())
+    trace = trace_backward(traced.E)
+    plain.E.backward()
+    traced_nodes = traced.E.topological_order()
+    plain_nodes = plain.E.topological_order()
+    assert [n.grad for n in traced_nodes] == [n.grad for n in plain_nodes]
+    # each neuron is one node (Σ wᵢxᵢ), so the graph has 15 edges, as drawn in the article
+    assert len(trace) == edge_count(traced.E) == 15
+
+
+def test_each_step_adds_local_times_child_grad() -> None:
+    g = examples.forward(examples.w1_w6_network())
+    trace = trace_backward(g.E)
+    for step in trace.steps:
+        assert step.after == step.before + step.local * step.child_grad
+    # x2 feeds h2 (weight 3) and h1 (weight 1.5); backward reaches h2 first, then h1 adds to it
+    into_x2 = [s for s in trace.steps if s.parent is g.x[1]]
+    assert [round(s.after, 12) for s in into_x2] == [3.15, 4.725]
+
+
+def test_grads_after_a_step_show_the_pass_half_done() -> None:
+    g = examples.forward(examples.w1_w6_network())
+    trace = trace_backward(g.E)
+    assert trace.grads_after(-1) == {g.E: 1.0}
+    final = trace.grads_after(len(trace) - 1)
+    assert all(final[n] == n.grad for n in final)
+
+
+def test_trace_prints_a_table() -> None:
+    g = examples.small_graph()
+    g.e.zero_grad()
+    trace = trace_backward(g.e)
+    text = str(trace)
+    assert repr(trace) == text
+    lines = text.splitlines()
+    assert lines[0].split()[:2] == ["step", "edge"]
+    assert len(lines) == 1 + 5
+    assert "c → b" in text and "d → b" in text
+
+
+def test_trace_accumulates_like_backward() -> None:
+    x = Value(3.0)
+    y = x * x
+    y.backward()
+    trace_backward(y)
+    assert x.grad == 12.0
+
+
+def test_drawing_of_a_step_highlights_its_edge() -> None:
+    g = examples.small_graph()
+    trace = trace_backward(g.e)
+    source = trace.drawing(0, backend="wasm").source
+    assert source.count("#d62728") == 2  # edge colour and edge-label colour
+
+
+def highlighted_labels(source: str) -> list[str]:
+    """The labels of the edges drawn in the highlight colour, from the DOT source."""
+    return re.findall(r'label=(\S+) color="#d62728"', source)
+
+
+def test_each_use_of_a_parent_is_its_own_edge_and_step() -> None:
+    x = Value(3.0, label="x")
+    y = x * x + 1
+    y.label = "y"
+    trace = trace_backward(y)
+    assert [(s.parent.label, s.slot, s.local) for s in trace.steps[1:]] == [
+        ("x", 0, 3.0),
+        ("x", 1, 3.0),
+    ]
+    for i in (1, 2):  # one red edge, labelled with the step's own local derivative
+        assert highlighted_labels(trace.drawing(i).source) == ["3"]
+    first, second = trace.drawing(1).source, trace.drawing(2).source
+    assert first != second  # a different edge, and x's grad 3 then 6
+    assert "grad 3" in first and "grad 6" in second
+
+
+def test_a_negative_index_is_the_step_counted_from_the_end() -> None:
+    g = examples.small_graph()
+    g.e.zero_grad()
+    trace = trace_backward(g.e)
+    assert trace.drawing(-1).source == trace.drawing(len(trace) - 1).source
+
+
+def test_stepper_without_ipywidgets_is_the_static_trace(monkeypatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_widgets(name, *args, **kwargs):
+        if name == "ipywidgets":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_widgets)
+    trace = trace_backward(examples.small_graph().e)
+    assert trace.stepper() is trace
+    assert "<table>" in trace._repr_html_()
+
+
+@settings(max_examples=100)
+@given(expressions(n_inputs=3, n_operations=10))
+def test_random_graphs_trace_equals_backward(expr: Expression) -> None:
+    traced = [Value(x) for x in expr.inputs]
+    plain = [Value(x) for x in expr.inputs]
+    traced_out, plain_out = expr.function(*traced), expr.function(*plain)
+    trace = trace_backward(traced_out)
+    plain_out.backward()
+    assert [n.grad for n in traced] == [n.grad for n in plain]
+    assert [n.grad for n in traced_out.topological_order()] == [
+        n.grad for n in plain_out.topological_order()
+    ]
+    assert len(trace) == edge_count(traced_out)
+
+
+def test_stepper_with_ipywidgets_walks_the_steps() -> None:
+    import ipywidgets as widgets
+
+    trace = trace_backward(examples.small_graph().e)
+    box = trace.stepper(backend="wasm")
+    assert isinstance(box, widgets.VBox)
+    previous, following, slider = box.children[0].children
+    caption = box.children[1]
+    assert "step 1 of 5" in caption.value
+    following.click()
+    following.click()
+    assert slider.value == 2 and "step 3 of 5" in caption.value
+    previous.click()
+    assert slider.value == 1
+    assert "<svg" in box.children[2].value
+
+
+def test_a_leaf_has_no_steps_to_walk_through() -> None:
+    leaf = Value(2.0, label="a")
+    trace = trace_backward(leaf)
+    assert len(trace) == 0 and leaf.grad == 1.0
+    assert str(trace) == "no steps: a is a leaf; backward() only sets its grad to 1"
+    assert "no steps" in trace._repr_html_()
+    assert trace.stepper() is trace
