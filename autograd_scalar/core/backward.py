@@ -53,6 +53,7 @@ def run(
     """
     order = graph.order
     before = [node.grad for node in order]
+    before_values = [node.grad_value for node in order] if create_graph else None
     try:
         if create_graph:
             shares = _accumulate_as_graph(graph, gradient)
@@ -68,7 +69,7 @@ def run(
         else:
             _put_back(order, before)
     except BaseException:
-        _put_back(order, before)
+        _put_back(order, before, before_values)
         raise
     return Pass(graph, before, shares)
 
@@ -136,9 +137,14 @@ def _add_to_grads(order: Sequence[Value], before: list[float], shares: list[Scal
                 node.grad_value = share + earlier if earlier else share
 
 
-def _put_back(order: Sequence[Value], before: list[float]) -> None:
+def _put_back(
+    order: Sequence[Value], before: list[float], before_values: list[Value | None] | None = None
+) -> None:
     for node, earlier in zip(order, before):
         node.grad = earlier
+    if before_values is not None:
+        for node, earlier_value in zip(order, before_values):
+            node.grad_value = earlier_value
 
 
 def contributions(backward_pass: Pass) -> list[tuple[Edge, float]]:

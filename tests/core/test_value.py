@@ -550,3 +550,45 @@ def test_anomaly_mode_nests() -> None:
 def test_a_huge_whole_power_names_the_op() -> None:
     with pytest.raises(OverflowError, match="pow"):
         Value(-2.0) ** (10**400)
+
+
+# -- no silent way out of the graph --
+
+
+def test_math_functions_refuse_a_value_and_say_what_to_use() -> None:
+    x = Value(1.0)
+    with pytest.raises(TypeError, match=r"x\.exp\(\).*x\.item\(\)"):
+        math.exp(x)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="cut the graph"):
+        float(x)
+    assert x.item() == 1.0 and isinstance(x.item(), float)
+
+
+def test_truthiness_follows_the_data() -> None:
+    assert not Value(0.0) and Value(-2.0) and Value(1e-300)
+    assert not Value(0.0) * 5
+
+
+def test_no_grad_computes_no_local_derivative() -> None:
+    calls: list[float] = []
+    counted = Op("counted", "counted(x)", lambda x: x, lambda x, out: (calls.append(x) or 1.0,))
+    x = Value(2.0)
+    with no_grad():
+        apply(counted, x)
+    assert calls == []
+    apply(counted, x)
+    assert calls == [2.0]
+
+
+def test_an_infinite_slope_is_fine_under_no_grad() -> None:
+    with no_grad():
+        assert Value(0.0).sqrt().data == 0.0
+        assert (Value(0.0) ** 0.5).data == 0.0
+    with pytest.raises(ValueError, match="infinite"):
+        Value(0.0).sqrt()  # recorded: its derivative would be infinite
+
+
+def test_anomaly_points_at_the_users_line_from_any_module_of_the_package() -> None:
+    with detect_anomaly(), pytest.raises(FloatingPointError) as info:
+        dot([Value(1e308), Value(1e308)], [2.0, 2.0])  # made inside the package, by dot()
+    assert "test_value.py" in str(info.value)

@@ -123,3 +123,34 @@ def test_near_the_edge_of_the_domain_the_two_point_difference_serves() -> None:
     assert report.ok
     report = gradcheck_report(lambda t: (t - 1.5e-6).sqrt() + t, [3e-6])  # −2h leaves it
     assert math.isfinite(report.rows[0].numeric)  # a report, not the engine's ValueError
+
+
+def test_gradcheck_runs_the_backward_that_users_run(monkeypatch) -> None:
+    """Break backward()'s loop (`+=` written as `=`): gradcheck must notice."""
+    from autograd_scalar.core import backward as reverse_mode
+
+    def overwriting(order) -> None:
+        for node in reversed(order):
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad = local * node.grad
+
+    assert gradcheck(lambda x: x * x + x, [2.0])
+    monkeypatch.setattr(reverse_mode, "_accumulate", overwriting)
+    x = Value(2.0)
+    (x * x + x).backward()
+    assert x.grad != 5.0
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda x: x * x + x, [2.0])
+
+
+def test_gradcheck_takes_numbers_not_values() -> None:
+    with pytest.raises(TypeError, match=r"inputs\[0\] is a Value.*0\.7"):
+        gradcheck(lambda x: x * x, [Value(0.7)])
+
+
+def test_gradients_wants_a_list_of_values() -> None:
+    from autograd_scalar import gradients
+
+    x = Value(1.0)
+    with pytest.raises(TypeError, match=r"gradients\(y, \[x\]\)"):
+        gradients(x * x, x)  # type: ignore[arg-type]

@@ -4,17 +4,18 @@ their engine gradients match finite differences."""
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 
-from autograd_scalar import Value
+from autograd_scalar import MLP, Value, gradcheck, gradcheck_report
 from autograd_scalar.core.ops import OPS
 from autograd_scalar.derivatives.testing import (
     Expression,
     assert_grads_close,
     expressions,
 )
+from autograd_scalar.extend import Op, exp, register
 
 
 @settings(max_examples=400)
@@ -97,3 +98,96 @@ def test_str_writes_the_formula(data) -> None:
 def test_sizes_below_one_are_refused(field: str) -> None:
     with pytest.raises(ValueError, match=f"{field} must be at least 1"):
         expressions(**{field: 0})
+
+
+# -- what the strategies reach --
+
+
+def _sample(strategy, n: int) -> list[Expression]:
+    drawn: list[Expression] = []
+
+    @settings(max_examples=n, database=None, derandomize=True)
+    @given(strategy)
+    def collect(expr: Expression) -> None:
+        drawn.append(expr)
+
+    collect()
+    return drawn
+
+
+def test_strategies_draw_every_op_deep_and_use_every_input() -> None:
+    drawn = _sample(expressions(), 600)
+    depths = sorted(e.depth() for e in drawn)
+    assert depths[len(depths) // 2] >= 4
+    assert {o.op for e in drawn for o in e.operations} == set(OPS)
+    ignoring = [e for e in drawn if _unused(e)]
+    assert len(ignoring) / len(drawn) < 0.05
+
+
+def _unused(expr: Expression) -> list[int]:
+    count = len(expr.inputs)
+    needed = {count + len(expr.operations) - 1}
+    for index in range(count + len(expr.operations) - 1, count - 1, -1):
+        if index in needed:
+            needed.update(expr.operations[index - count].operands)
+    return [i for i in range(count) if i not in needed]
+
+
+def test_kinks_are_reached_on_request_only() -> None:
+    def on_kink(e: Expression) -> bool:
+        nodes = e.evaluate(e.inputs)
+        return any(o.op in ("relu", "abs") and nodes[o.operands[0]] == 0.0 for o in e.operations)
+
+    assert not any(on_kink(e) for e in _sample(expressions(ops=["relu", "abs", "add"]), 200))
+    kinked = _sample(expressions(ops=["relu", "abs", "add"], kinks=True), 200)
+    assert any(on_kink(e) for e in kinked)
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_a_planted_wrong_derivative_is_caught_for_every_op(name: str) -> None:
+    """Move each local derivative of one op by 0.25·(1 + |d|): the strategies plus gradcheck find
+    a graph where it shows."""
+    correct = OPS[name]
+
+    def wrong(*args):
+        return tuple(d + 0.25 * (1 + abs(d)) for d in correct.derivative(*args))
+
+    OPS[name] = correct._replace(derivative=wrong)
+    try:
+        found = find(
+            expressions(ops=[name]),
+            lambda e: not gradcheck_report(e.function, e.inputs).ok,
+            settings=settings(max_examples=300, database=None, derandomize=True),
+        )
+    finally:
+        OPS[name] = correct
+    assert any(o.op == name for o in found.operations)
+
+
+def test_an_op_registered_through_the_public_door_is_drawn_and_checked() -> None:
+    softplus = Op(
+        "softplus",
+        "log(1 + exp(x))",
+        lambda x: math.log1p(math.exp(x)),
+        lambda x, out: (1 / (1 + exp(-x)),),
+        smooth=lambda x: x < 20,
+        activation=True,
+    )
+    register(softplus)
+    try:
+        drawn = _sample(expressions(), 300)
+        with_softplus = [e for e in drawn if any(o.op == "softplus" for o in e.operations)]
+        assert with_softplus
+        for e in with_softplus[:20]:
+            assert gradcheck(e.function, e.inputs)
+        net = MLP(2, [3, 1], activation="softplus")
+        assert net([0.5, -0.5]).op.name == "linear"
+    finally:
+        del OPS["softplus"]
+    with pytest.raises(ValueError, match="activation"):
+        MLP(2, [3, 1], activation="softplus")
+
+
+def test_register_refuses_a_name_twice() -> None:
+    with pytest.raises(ValueError, match="already"):
+        register(OPS["tanh"])

@@ -1,0 +1,196 @@
+"""backward(): the starting gradient, create_graph (also under no_grad), the refusal after
+no_grad, the rollback promise for any exception at any point, and anomaly mode in backward."""
+
+import math
+import sys
+
+import pytest
+
+from autograd_scalar import Value, detect_anomaly, grad, no_grad
+from autograd_scalar.core import backward as reverse_mode
+from autograd_scalar.core.graph import Graph
+
+
+def test_backward_starts_from_the_given_gradient_as_in_pytorch() -> None:
+    x = Value(3.0)
+    y = x * x
+    y.backward(2.0)
+    assert x.grad == 12.0  # 2 · dy/dx
+    y.backward(gradient=0.5)
+    assert x.grad == 15.0
+
+
+def test_create_graph_is_keyword_only() -> None:
+    y = Value(3.0) * 2
+    with pytest.raises(TypeError):
+        y.backward(2.0, True)  # type: ignore[misc]
+
+
+def test_a_bad_starting_gradient_is_refused_and_changes_nothing() -> None:
+    x = Value(3.0)
+    y = x * x
+    with pytest.raises(TypeError, match="backward\\(gradient\\) needs a real number"):
+        y.backward("2")  # type: ignore[arg-type]
+    assert x.grad == 0.0 and y.grad == 0.0
+
+
+def test_create_graph_records_even_inside_no_grad() -> None:
+    x = Value(0.5)
+    y = x.sin() * x
+    with no_grad():
+        y.backward(create_graph=True)
+    slope = x.grad_value
+    assert slope is not None and slope.parents  # a graph is behind the gradient
+    x.zero_grad()
+    slope.backward()
+    assert x.grad == pytest.approx(2 * math.cos(0.5) - 0.5 * math.sin(0.5), rel=1e-12)
+
+
+def test_create_graph_accumulates_the_graph_gradient_too() -> None:
+    x = Value(2.0)
+    y = x * x * x
+    y.backward()
+    y.backward(create_graph=True)
+    assert x.grad == 24.0 and x.grad_value is not None and x.grad_value.data == 24.0
+
+
+def test_backward_on_a_value_computed_under_no_grad_is_an_error() -> None:
+    x = Value(2.0)
+    with no_grad():
+        y = x * x
+    with pytest.raises(RuntimeError, match="without recording"):
+        y.backward()
+    assert x.grad == 0.0
+
+
+def test_backward_of_a_user_leaf_is_still_allowed() -> None:
+    x = Value(2.0)
+    x.backward()
+    assert x.grad == 1.0
+
+
+# -- rollback: the promise holds for any exception at any point --
+
+
+def _graph_with_grads() -> tuple[list[Value], Value]:
+    leaves = [Value(0.1 * i + 0.3) for i in range(6)]
+    out = leaves[0]
+    for leaf in leaves[1:]:
+        out = (out * leaf).tanh() + leaf
+    out.backward()  # every node holds a grad from an earlier pass
+    return leaves, out
+
+
+class Interrupt(BaseException):
+    """Raised from inside a loop of the backward pass, like a KeyboardInterrupt."""
+
+
+def _raise_on_line(function_name: str, after: int):
+    """A tracer that raises Interrupt on the `after`-th line executed in `function_name`."""
+    seen = [0]
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_name != function_name:
+            return tracer
+        if event == "line":
+            seen[0] += 1
+            if seen[0] == after:
+                raise Interrupt
+        return tracer
+
+    return tracer
+
+
+@pytest.mark.parametrize(
+    "function_name",
+    ["_accumulate_floats", "_accumulate", "_add_to_grads", "_accumulate_as_graph"],
+)
+@pytest.mark.parametrize("after", [1, 3, 7, 20, 41])
+def test_grads_are_put_back_whatever_fails_wherever(function_name: str, after: int) -> None:
+    leaves, out = _graph_with_grads()
+    nodes = Graph.of(out).order
+    before = [(n.grad, n.grad_value) for n in nodes]
+    sys.settrace(_raise_on_line(function_name, after))
+    try:
+        out.backward(create_graph=function_name == "_accumulate_as_graph")
+    except Interrupt:
+        pass
+    finally:
+        sys.settrace(None)
+    assert [(n.grad, n.grad_value) for n in nodes] == before
+
+
+def test_a_failure_while_merging_puts_every_grad_back() -> None:
+    x = Value(1e308)
+    y = x * 1.0
+    y.backward()  # x.grad = 1
+    y.backward(1e308)  # this pass alone is finite ...
+    before = x.grad
+    with detect_anomaly(), pytest.raises(FloatingPointError):
+        (y * 10.0).backward(1e308)  # ... but this one overflows
+    assert x.grad == before
+
+
+def test_a_failed_create_graph_merge_puts_grad_values_back_too() -> None:
+    x = Value(1.0)
+    y = x * x * 6e307
+    y.backward(create_graph=True)
+    held = x.grad_value
+    assert held is not None and held.data == 1.2e308
+    with detect_anomaly(), pytest.raises(FloatingPointError, match="anomaly"):
+        y.backward(create_graph=True)  # 1.2e308 + 1.2e308 overflows while merging
+    assert x.grad == 1.2e308 and x.grad_value is held
+
+
+def test_the_trace_shares_the_rollback() -> None:
+    from autograd_scalar.explain import trace_backward
+
+    leaves, out = _graph_with_grads()
+    nodes = Graph.of(out).order
+    before = [n.grad for n in nodes]
+    sys.settrace(_raise_on_line("_accumulate", 5))
+    try:
+        trace_backward(out)
+    except Interrupt:
+        pass
+    finally:
+        sys.settrace(None)
+    assert [n.grad for n in nodes] == before
+
+
+# -- anomaly mode watches the backward pass too --
+
+
+def test_anomaly_names_the_edge_where_a_nan_appears_in_backward() -> None:
+    x = Value(1e-308, label="x")
+    s, t = x.sqrt().sqrt().sqrt(), x.sqrt().sqrt().sqrt()
+    y = s * 1e50 - t * 1e50
+    # every value and local derivative is finite (the largest slope is 5e153), but their
+    # product along each path overflows: +inf along s, −inf along t, and inf − inf is NaN
+    nodes = Graph.of(y).order
+    assert all(math.isfinite(n.data) for n in nodes)
+    assert all(math.isfinite(local) for n in nodes for local in n.local_grads)
+    y.backward()
+    assert math.isnan(x.grad)  # without anomaly mode: a NaN with no error
+    y.zero_grad()
+    with detect_anomaly(), pytest.raises(FloatingPointError, match="the edge v.* → x") as info:
+        y.backward()
+    assert "anomaly in backward" in str(info.value)
+    assert all(n.grad == 0.0 for n in nodes)  # and nothing changed
+
+
+def test_passes_report_their_own_share() -> None:
+    x = Value(3.0)
+    y = x * x
+    y.backward()
+    graph = Graph.of(y)
+    done = reverse_mode.run(graph, keep=False)
+    assert done.before == [6.0, 1.0] and done.shares == [6.0, 1.0]
+    assert x.grad == 6.0  # keep=False leaves every grad as it was
+
+
+def test_nested_grad_inside_a_backward_graph_still_works() -> None:
+    x = Value(2.0)
+    y = grad(lambda t: t * t * x)(x)  # d/dt (t²x) at t = x: 2x² as a Value
+    y.backward()
+    assert x.grad == 8.0  # d/dx 2x² = 4x
