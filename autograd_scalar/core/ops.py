@@ -113,7 +113,8 @@ def sign(x: Scalar) -> float:
 
 
 def _data(x: Scalar) -> float:
-    return x if _is_float(x) else x.data
+    data: float = x if _is_float(x) else x.data
+    return data
 
 
 # -- forward values with their domains (a failed op raises before any node exists) --
@@ -173,7 +174,8 @@ def _dot(*weights_then_inputs: float) -> float:
     if not _pairs(*weights_then_inputs):
         raise TypeError(f"dot takes n weights then n inputs, got {len(weights_then_inputs)} values")
     n = len(weights_then_inputs) // 2
-    return sum(map(operator.mul, weights_then_inputs[:n], weights_then_inputs[n:]))
+    total: float = sum(map(operator.mul, weights_then_inputs[:n], weights_then_inputs[n:]))
+    return total
 
 
 def _swapped(weights_then_inputs: tuple[Scalar, ...]) -> tuple[Scalar, ...]:

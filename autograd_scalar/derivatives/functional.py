@@ -113,7 +113,7 @@ def jvp(
         slopes = gradients(out, variables, create_graph=True)
         return out, sum((g * t for g, t in zip(slopes, tangents)), Value(0.0))
     pushed = Graph.of(out).push_forward(
-        {v: Value(t).data for v, t in zip(variables, tangents)}  # Value() checks each number
+        {v: _as_float(t if isinstance(t, Value) else Value(t)) for v, t in zip(variables, tangents)}
     )
     return out.data, pushed[out]
 

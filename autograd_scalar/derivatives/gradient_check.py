@@ -131,7 +131,9 @@ def _analytic(f: Callable[..., Value], points: list[float]) -> list[float]:
             node.grad, node.grad_value = grad, grad_value
 
 
-def _central_differences(f, points: list[float], i: int, eps: float) -> list[float]:
+def _central_differences(
+    f: Callable[..., Value], points: list[float], i: int, eps: float
+) -> list[float]:
     """Estimates of d f / d input i, the more accurate first: the five-point central
     difference (8(f₁ − f₋₁) − (f₂ − f₋₂)) / 12h and the two-point (f₁ − f₋₁) / 2h, where fₖ
     is f with input i moved by k·h, h scaled to the size of x.
