@@ -34,7 +34,7 @@ class Pass:
     """One backward pass: the grads before it and its own share, node by node in graph order.
 
     `shares[i]` is d output / d `graph.order[i]` (times the starting gradient); it is a
-    `Value` for the nodes a `create_graph` pass reached.
+    `Value` for the nodes a `create_graph` pass reached. Empty unless asked for (`run`).
     """
 
     graph: Graph
@@ -43,45 +43,54 @@ class Pass:
 
 
 def run(
-    graph: Graph, gradient: Scalar = 1.0, create_graph: bool = False, keep: bool = True
+    graph: Graph,
+    gradient: Scalar = 1.0,
+    create_graph: bool = False,
+    keep: bool = True,
+    report: bool = False,
 ) -> Pass:
     """Backpropagate `gradient` from the output; add the result to `.grad` when `keep`.
 
     With `keep=False` no grad is left changed: the pass's gradients are only returned. With
     `create_graph=True` the gradients are built as `Value`s (recorded even inside
     `no_grad()`, as in PyTorch); `.grad` gets their numbers and `.grad_value` the `Value`s.
+    The returned `Pass` holds this pass's own gradients when they were computed apart
+    (`create_graph`, `keep=False`) or asked for (`report=True`); else its `shares` is empty.
     """
     order = graph.order
     before = [node.grad for node in order]
     before_values = [node.grad_value for node in order] if create_graph else None
+    shares: list[Scalar] = []
     try:
         if create_graph:
             shares = _accumulate_as_graph(graph, gradient)
         else:
-            shares = _accumulate_floats(graph, gradient)
+            _accumulate_floats(graph, gradient)
+            if report or not keep or recording.is_anomaly_enabled():
+                shares = [node.grad for node in order]
         if recording.is_anomaly_enabled():
             _check_finite(graph, shares)
-        if keep and create_graph:
+        if not keep:
+            _put_back(order, before)
+        elif create_graph:
             with recording.enable_grad():  # the sums with earlier grads stay differentiable
                 _add_to_grads(order, before, shares)
-        elif keep:
-            _add_to_grads(order, before, shares)
         else:
-            _put_back(order, before)
+            for node, earlier in zip(order, before):
+                node.grad += earlier
+        return Pass(graph, before, shares)  # inside the try: even this line can be undone
     except BaseException:
         _put_back(order, before, before_values)
         raise
-    return Pass(graph, before, shares)
 
 
-def _accumulate_floats(graph: Graph, gradient: Scalar) -> list[Scalar]:
+def _accumulate_floats(graph: Graph, gradient: Scalar) -> None:
     """This pass's gradients, computed in the `grad` slots (which the caller puts right)."""
     order = graph.order
     for node in order:
         node.grad = 0.0
     graph.output.grad = _number(gradient)
     _accumulate(order)
-    return [node.grad for node in order]
 
 
 def _accumulate(order: Sequence[Value]) -> None:

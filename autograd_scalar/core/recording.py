@@ -23,7 +23,9 @@ class Mode(NamedTuple):
     anomaly: bool = False
 
 
-RECORDING = Mode()
+MODES = {(g, a): Mode(g, a) for g in (True, False) for a in (True, False)}
+"""The four modes, made once, so the usual one can be recognised by identity (fast)."""
+RECORDING = MODES[True, False]
 mode: ContextVar[Mode] = ContextVar("autograd_scalar_mode", default=RECORDING)
 nesting: ContextVar[int] = ContextVar("autograd_scalar_nesting", default=0)
 """How many functional transforms (`grad`, `jvp`, ...) are running f in this thread."""
@@ -33,10 +35,10 @@ nesting: ContextVar[int] = ContextVar("autograd_scalar_nesting", default=0)
 def _switched(grad_enabled: bool | None = None, anomaly: bool | None = None) -> Iterator[None]:
     now = mode.get()
     token = mode.set(
-        Mode(
+        MODES[
             now.grad_enabled if grad_enabled is None else grad_enabled,
             now.anomaly if anomaly is None else anomaly,
-        )
+        ]
     )
     try:
         yield

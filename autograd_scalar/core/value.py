@@ -18,7 +18,38 @@ from pathlib import Path
 from . import backward as reverse_mode
 from . import ops, recording
 from .graph import Graph, topological_order
-from .ops import Number, Op
+from .ops import (
+    ABS,
+    ADD,
+    ADD_NUMBER,
+    COS,
+    DIV,
+    DIV_NUMBER,
+    DOT,
+    EXP,
+    LINEAR,
+    LOG,
+    MUL,
+    MUL_NUMBER,
+    NEG,
+    NUMBER_DIV,
+    NUMBER_POW,
+    NUMBER_SUB,
+    POW,
+    POW_NUMBER,
+    RELU,
+    SIGMOID,
+    SIN,
+    SQRT,
+    SUB,
+    SUB_NUMBER,
+    TANH,
+    Number,
+    Op,
+)
+from .recording import RECORDING
+
+_current_mode = recording.mode.get
 
 PACKAGE = Path(__file__).resolve().parent.parent
 """The package's folder: anomaly mode reports the first frame outside it (the user's line)."""
@@ -52,74 +83,74 @@ class Value:
     # -- arithmetic: each operator picks its op from the table in ops.py --
 
     def __add__(self, other: Value | Number) -> Value:
-        return _binary(ops.ADD, ops.ADD_NUMBER, self, other)
+        return _binary(ADD, ADD_NUMBER, self, other)
 
     __radd__ = __add__
 
     def __sub__(self, other: Value | Number) -> Value:
-        return _binary(ops.SUB, ops.SUB_NUMBER, self, other)
+        return _binary(SUB, SUB_NUMBER, self, other)
 
     def __rsub__(self, other: Number) -> Value:
-        return _with_number(ops.NUMBER_SUB, self, other)
+        return _with_number(NUMBER_SUB, self, other)
 
     def __mul__(self, other: Value | Number) -> Value:
-        return _binary(ops.MUL, ops.MUL_NUMBER, self, other)
+        return _binary(MUL, MUL_NUMBER, self, other)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Value | Number) -> Value:
-        return _binary(ops.DIV, ops.DIV_NUMBER, self, other)
+        return _binary(DIV, DIV_NUMBER, self, other)
 
     def __rtruediv__(self, other: Number) -> Value:
-        return _with_number(ops.NUMBER_DIV, self, other)
+        return _with_number(NUMBER_DIV, self, other)
 
     def __pow__(self, other: Value | Number) -> Value:
-        return _binary(ops.POW, ops.POW_NUMBER, self, other)
+        return _binary(POW, POW_NUMBER, self, other)
 
     def __rpow__(self, other: Number) -> Value:
-        return _with_number(ops.NUMBER_POW, self, other)
+        return _with_number(NUMBER_POW, self, other)
 
     def __neg__(self) -> Value:
-        return apply(ops.NEG, self)
+        return _unary(NEG, self)
 
     def __pos__(self) -> Value:
         return self
 
     def exp(self) -> Value:
         """e^x; d/dx = e^x. Raises OverflowError past about x = 709."""
-        return apply(ops.EXP, self)
+        return _unary(EXP, self)
 
     def log(self) -> Value:
         """Natural log, for x > 0; d/dx = 1/x."""
-        return apply(ops.LOG, self)
+        return _unary(LOG, self)
 
     def sqrt(self) -> Value:
         """√x, for x ≥ 0; d/dx = 1/(2√x), infinite at 0 (an error when recorded)."""
-        return apply(ops.SQRT, self)
+        return _unary(SQRT, self)
 
     def tanh(self) -> Value:
         """tanh x; d/dx = 1 − tanh² x."""
-        return apply(ops.TANH, self)
+        return _unary(TANH, self)
 
     def sigmoid(self) -> Value:
         """σ(x) = 1 / (1 + e^−x); d/dx = σ(x)(1 − σ(x))."""
-        return apply(ops.SIGMOID, self)
+        return _unary(SIGMOID, self)
 
     def relu(self) -> Value:
         """max(0, x); d/dx = 1 for x > 0, else 0 (0 at the kink, as in PyTorch)."""
-        return apply(ops.RELU, self)
+        return _unary(RELU, self)
 
     def sin(self) -> Value:
         """sin x; d/dx = cos x."""
-        return apply(ops.SIN, self)
+        return _unary(SIN, self)
 
     def cos(self) -> Value:
         """cos x; d/dx = −sin x."""
-        return apply(ops.COS, self)
+        return _unary(COS, self)
 
     def __abs__(self) -> Value:
         """|x|; d/dx = sign(x) (0 at the kink, as in PyTorch)."""
-        return apply(ops.ABS, self)
+        return _unary(ABS, self)
 
     abs = __abs__
 
@@ -227,13 +258,13 @@ def _is_number(x: object) -> bool:
 
 
 def _node(
-    op: Op, inputs: tuple[float, ...], parents: tuple[Value, ...], constant: Number | None
+    op: Op,
+    out: float,
+    parents: tuple[Value, ...],
+    local_grads: tuple[float, ...],
+    constant: Number | None,
 ) -> Value:
-    """The result of `op`: its value, and, when recording, its parents and local derivatives.
-
-    Under `no_grad()` no derivative is computed; the result keeps its op but no parents.
-    """
-    out = op.forward(*inputs)
+    """A new node: its value, how it was made, and its local derivative to each parent."""
     node = Value.__new__(Value)
     node.data = out
     node.grad = 0.0
@@ -241,15 +272,58 @@ def _node(
     node.label = ""
     node.op = op
     node.constant = constant
+    node.parents = parents
+    node.local_grads = local_grads
+    return node
+
+
+def _node_in_mode(
+    op: Op, out: float, parents: tuple[Value, ...], args: tuple[float, ...], constant: Number | None
+) -> Value:
+    """The node as the current mode has it: no parents and no derivatives under `no_grad()`
+    (its op is kept, so `backward()` can say what happened); checked under `detect_anomaly()`."""
     mode = recording.mode.get()
     if mode.grad_enabled:
-        node.local_grads = op.derivative(*inputs, out)
-        node.parents = parents
+        node = _node(op, out, parents, op.derivative(*args, out), constant)
     else:
-        node.parents = node.local_grads = ()
+        node = _node(op, out, (), (), constant)
     if mode.anomaly:
-        _check_finite(node, op, inputs)
+        _check_finite(node, op, args)
     return node
+
+
+def _unary(op: Op, x: Value) -> Value:
+    data = x.data
+    out = op.forward(data)
+    if _current_mode() is RECORDING:  # the common case, first and fast
+        return _node(op, out, (x,), op.derivative(data, out), None)
+    return _node_in_mode(op, out, (x,), (data,), None)
+
+
+def _pair(op: Op, x: Value, y: Value) -> Value:
+    a, b = x.data, y.data
+    out = op.forward(a, b)
+    if _current_mode() is RECORDING:
+        return _node(op, out, (x, y), op.derivative(a, b, out), None)
+    return _node_in_mode(op, out, (x, y), (a, b), None)
+
+
+def _binary(op: Op, number_op: Op, x: Value, y: Value | Number) -> Value:
+    if isinstance(y, Value):
+        return _pair(op, x, y)
+    return _with_number(number_op, x, y)
+
+
+def _with_number(op: Op, x: Value, c: Number) -> Value:
+    if not _is_number(c):
+        return NotImplemented  # type: ignore[no-any-return]  # Python then tries the other side
+    if type(c) is not int:
+        c = float(c)  # Fraction, numpy scalars ...: plain float arithmetic from here on
+    data = x.data
+    out = op.forward(data, c)
+    if _current_mode() is RECORDING:
+        return _node(op, out, (x,), op.derivative(data, c, out), c)
+    return _node_in_mode(op, out, (x,), (data, c), c)
 
 
 def apply(op: Op, *inputs: Value, constant: Number | None = None) -> Value:
@@ -264,21 +338,15 @@ def apply(op: Op, *inputs: Value, constant: Number | None = None) -> Value:
         raise TypeError(f"{op.name} ({op.formula}) {wanted}, got constant={constant!r}")
     if constant is not None:
         return _with_number(op, inputs[0], constant)
-    return _node(op, tuple([x.data for x in inputs]), inputs, None)
+    return _many(op, inputs)
 
 
-def _binary(op: Op, number_op: Op, x: Value, y: Value | Number) -> Value:
-    if isinstance(y, Value):
-        return _node(op, (x.data, y.data), (x, y), None)
-    return _with_number(number_op, x, y)
-
-
-def _with_number(op: Op, x: Value, c: Number) -> Value:
-    if not _is_number(c):
-        return NotImplemented  # type: ignore[no-any-return]  # Python then tries the other side
-    if type(c) is not int:
-        c = float(c)  # Fraction, numpy scalars ...: plain float arithmetic from here on
-    return _node(op, (x.data, c), (x,), c)
+def _many(op: Op, inputs: tuple[Value, ...]) -> Value:
+    args = tuple([x.data for x in inputs])
+    out = op.forward(*args)
+    if _current_mode() is RECORDING:
+        return _node(op, out, inputs, op.derivative(*args, out), None)
+    return _node_in_mode(op, out, inputs, args, None)
 
 
 def dot(
@@ -292,10 +360,12 @@ def dot(
         raise ValueError(
             f"dot needs as many weights as inputs, got {len(weights)} and {len(inputs)}"
         )
+    if not all(isinstance(w, Value) for w in weights):
+        raise TypeError(f"dot's weights must be Values, got {list(weights)!r}")
     xs = [x if isinstance(x, Value) else Value(x) for x in inputs]
     if bias is None:
-        return apply(ops.DOT, *weights, *xs)
-    return apply(ops.LINEAR, *weights, *xs, bias if isinstance(bias, Value) else Value(bias))
+        return _many(DOT, (*weights, *xs))
+    return _many(LINEAR, (*weights, *xs, bias if isinstance(bias, Value) else Value(bias)))
 
 
 # -- anomaly mode --

@@ -160,7 +160,7 @@ def trace_backward(output: Value) -> BackwardTrace:
     if not isinstance(output, Value):
         raise TypeError(f"trace_backward() takes a Value, got {type(output).__name__}")
     graph = Graph.of(output)
-    backward_pass = reverse_mode.run(graph)
+    backward_pass = reverse_mode.run(graph, report=True)
     shares = dict(zip(graph.order, backward_pass.shares))
     running = {output: shares[output]}
     steps: list[Step] = []

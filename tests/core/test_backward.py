@@ -73,7 +73,7 @@ def test_backward_of_a_user_leaf_is_still_allowed() -> None:
 
 
 def _graph_with_grads() -> tuple[list[Value], Value]:
-    leaves = [Value(0.1 * i + 0.3) for i in range(6)]
+    leaves = [Value(0.05 * i + 0.3) for i in range(20)]
     out = leaves[0]
     for leaf in leaves[1:]:
         out = (out * leaf).tanh() + leaf
@@ -85,36 +85,54 @@ class Interrupt(BaseException):
     """Raised from inside a loop of the backward pass, like a KeyboardInterrupt."""
 
 
-def _raise_on_line(function_name: str, after: int):
-    """A tracer that raises Interrupt on the `after`-th line executed in `function_name`."""
-    seen = [0]
+def _tracer(function_name: str, raise_at: int | None, seen: list[int]):
+    """Counts the lines executed in `function_name`; raises Interrupt at line `raise_at`."""
 
     def tracer(frame, event, arg):
-        if frame.f_code.co_name != function_name:
-            return tracer
-        if event == "line":
+        if frame.f_code.co_name == function_name and event == "line":
             seen[0] += 1
-            if seen[0] == after:
+            if seen[0] == raise_at:
                 raise Interrupt
         return tracer
 
     return tracer
 
 
+def _lines_run(function_name: str, create_graph: bool) -> int:
+    leaves, out = _graph_with_grads()
+    seen = [0]
+    sys.settrace(_tracer(function_name, None, seen))
+    try:
+        out.backward(create_graph=create_graph)
+    finally:
+        sys.settrace(None)
+    return seen[0]
+
+
 @pytest.mark.parametrize(
-    "function_name",
-    ["_accumulate_floats", "_accumulate", "_add_to_grads", "_accumulate_as_graph"],
+    ("function_name", "create_graph"),
+    [
+        ("run", False),  # its own lines: setting aside, merging
+        ("_accumulate_floats", False),  # zeroing and seeding
+        ("_accumulate", False),  # the chain rule
+        ("run", True),
+        ("_accumulate_as_graph", True),
+        ("_add_to_grads", True),  # merging Value gradients
+    ],
 )
-@pytest.mark.parametrize("after", [1, 3, 7, 20, 41])
-def test_grads_are_put_back_whatever_fails_wherever(function_name: str, after: int) -> None:
+@pytest.mark.parametrize("fraction", [0.0, 0.25, 0.5, 0.75, 1.0])
+def test_grads_are_put_back_whatever_fails_wherever(
+    function_name: str, create_graph: bool, fraction: float
+) -> None:
+    lines = _lines_run(function_name, create_graph)
+    assert lines > 4
     leaves, out = _graph_with_grads()
     nodes = Graph.of(out).order
     before = [(n.grad, n.grad_value) for n in nodes]
-    sys.settrace(_raise_on_line(function_name, after))
+    sys.settrace(_tracer(function_name, 1 + round(fraction * (lines - 1)), [0]))
     try:
-        out.backward(create_graph=function_name == "_accumulate_as_graph")
-    except Interrupt:
-        pass
+        with pytest.raises(Interrupt):
+            out.backward(create_graph=create_graph)
     finally:
         sys.settrace(None)
     assert [(n.grad, n.grad_value) for n in nodes] == before
@@ -148,11 +166,10 @@ def test_the_trace_shares_the_rollback() -> None:
     leaves, out = _graph_with_grads()
     nodes = Graph.of(out).order
     before = [n.grad for n in nodes]
-    sys.settrace(_raise_on_line("_accumulate", 5))
+    sys.settrace(_tracer("_accumulate", 5, [0]))
     try:
-        trace_backward(out)
-    except Interrupt:
-        pass
+        with pytest.raises(Interrupt):
+            trace_backward(out)
     finally:
         sys.settrace(None)
     assert [n.grad for n in nodes] == before
