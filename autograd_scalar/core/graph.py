@@ -21,26 +21,28 @@ SUBSCRIPTS = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
 def topological_order(output: Value) -> list[Value]:
     """Every node `output` depends on, each after all of its parents; `output` last.
 
-    Depth-first, with explicit stacks instead of recursion, so a chain of a million ops
-    needs no deep Python call stack. `path` holds the nodes being explored and, beside each,
-    an iterator over its parents still to visit; a node joins the order once all of its
-    parents have. Parents are taken first to last, so the order reads as the expression was
-    written (x1 before x2).
+    Depth-first with an explicit stack instead of recursion, so a chain of a million ops
+    needs no deep Python call stack. A node is pushed, then its parents above it; when it
+    comes back to the top, its parents are done and it joins the order. The first parent is
+    pushed last, so it is explored first and the order reads as the expression was written
+    (x1 before x2).
     """
     order: list[Value] = []
-    seen = {output}
-    path = [output]
-    parents_left = [iter(output.parents)]
-    while parents_left:
-        for parent in parents_left[-1]:
-            if parent not in seen:  # go deeper: this parent's parents come first
-                seen.add(parent)
-                path.append(parent)
-                parents_left.append(iter(parent.parents))
-                break
-        else:  # every parent is in the order: so is this node now
-            parents_left.pop()
-            order.append(path.pop())
+    expanded: set[Value] = set()
+    done: set[Value] = set()
+    stack = [output]
+    while stack:
+        node = stack.pop()
+        if node in done:
+            continue
+        if node in expanded:
+            done.add(node)
+            order.append(node)
+            continue
+        expanded.add(node)
+        stack.append(node)
+        parents = node.parents
+        stack.extend(parents if len(parents) < 2 else parents[::-1])
     return order
 
 
