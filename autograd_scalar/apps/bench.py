@@ -17,6 +17,7 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..core.recording import collector_paused
 from ..core.value import Value
 from ..nn import MLP
 
@@ -114,6 +115,33 @@ class FloatMLP:
                 bs[j] -= lr * g
 
 
+class PerOpMLP:
+    """The same ReLU MLP built from `Value`s one scalar op at a time (w·x, +, relu), as
+    micrograd builds it: 2n nodes per neuron instead of our one `dot` node."""
+
+    def __init__(self, value_type=Value, sizes=SIZES, seed: int = 0) -> None:
+        rng = random.Random(seed)
+        self.layers = [
+            [
+                ([value_type(rng.uniform(-1, 1)) for _ in range(n_in)], value_type(0.0))
+                for _ in range(n_out)
+            ]
+            for n_in, n_out in zip(sizes, sizes[1:])
+        ]
+
+    def __call__(self, x):
+        last = len(self.layers) - 1
+        for i, layer in enumerate(self.layers):
+            outputs = []
+            for weights, bias in layer:
+                total = bias
+                for w, xi in zip(weights, x):
+                    total = total + w * xi
+                outputs.append(total if i == last else total.relu())
+            x = outputs
+        return x[0]
+
+
 def mlp_workloads(n_samples: int) -> dict[str, dict[str, Callable[[], object]]]:
     """Forward + backward, and a whole training step, for each engine."""
     data = make_data(n_samples)
@@ -124,7 +152,12 @@ def mlp_workloads(n_samples: int) -> dict[str, dict[str, Callable[[], object]]]:
         _, grads = floats.loss_and_grads(data)
         floats.sgd(grads, 0.001)
 
+    per_op = PerOpMLP()
     workloads = {
+        "mlp, one node per op": {
+            "autograd_scalar": lambda: squared_error(per_op, data).backward(),
+            "plain floats": lambda: floats.loss_and_grads(data),
+        },
         "mlp forward+backward": {
             "autograd_scalar": lambda: squared_error(ours, data).backward(),
             "plain floats": lambda: floats.loss_and_grads(data),
@@ -138,7 +171,9 @@ def mlp_workloads(n_samples: int) -> dict[str, dict[str, Callable[[], object]]]:
     if found:
         _, mg_nn = found
         mg = mg_nn.MLP(2, list(SIZES[1:]))
-        workloads["mlp forward+backward"]["micrograd"] = lambda: squared_error(mg, data).backward()
+        mg_backward = lambda: squared_error(mg, data).backward()  # noqa: E731
+        workloads["mlp, one node per op"]["micrograd"] = mg_backward
+        workloads["mlp forward+backward"]["micrograd"] = mg_backward
         workloads["training-loop step"]["micrograd"] = lambda: training_step(mg, data)
     return workloads
 
@@ -215,6 +250,51 @@ def _or_recursion_error(f, *args) -> None:
         f(*args)
     except RecursionError:
         raise _Failed("RecursionError") from None
+
+
+# -- how time grows with the graph, and what the cycle collector costs --
+
+
+@dataclass
+class Scaling:
+    """Chains of 10⁴ and 10⁵ ops (build and backward), with the collector on and paused."""
+
+    seconds: dict[tuple[int, bool], float]  # (depth, collector on) -> median seconds
+
+    def ratio(self, collector_on: bool) -> float:
+        """Time at 10⁵ over time at 10⁴: 10 when time grows linearly."""
+        return self.seconds[100_000, collector_on] / self.seconds[10_000, collector_on]
+
+    def collector_cost(self) -> float:
+        """Time at 10⁵ with the collector on over time with it paused."""
+        return self.seconds[100_000, True] / self.seconds[100_000, False]
+
+    def __str__(self) -> str:
+        return (
+            f"time at 10⁵ ops / time at 10⁴ ops: {self.ratio(True):.1f} with the cycle "
+            f"collector on, {self.ratio(False):.1f} inside collector_paused() (10 is linear)\n"
+            f"the collector's cost at 10⁵ ops (time on / time paused): "
+            f"{self.collector_cost():.2f}"
+        )
+
+
+def scaling(repeat: int) -> Scaling:
+    """Median times of chain(10⁴) (more runs, it is short) and chain(10⁵), collector on
+    and inside `collector_paused()`, rounds interleaved so both see the same machine."""
+    times: dict[tuple[int, bool], list[float]] = {}
+    for _ in range(repeat):
+        for depth, runs in ((10_000, 5), (100_000, 1)):
+            for collector_on in (True, False):
+                for _ in range(runs):
+                    gc.collect()
+                    start = time.perf_counter()
+                    if collector_on:
+                        chain(Value, depth)
+                    else:
+                        with collector_paused():
+                            chain(Value, depth)
+                    times.setdefault((depth, collector_on), []).append(time.perf_counter() - start)
+    return Scaling({key: statistics.median(t) for key, t in times.items()})
 
 
 # -- memory per node --
@@ -331,4 +411,8 @@ def main(repeat: int = 5, quick: bool = False) -> str:
     engines = "autograd_scalar, plain floats" + (", micrograd" if _micrograd() else "")
     print(f"timing {engines}; median of {repeat} runs each", file=sys.stderr)
     rows = run(repeat, quick, progress=lambda msg: print(msg, file=sys.stderr))
-    return format_table(rows, memory_row(quick))
+    table = format_table(rows, memory_row(quick))
+    if quick:
+        return table
+    print("  scaling ...", file=sys.stderr)
+    return f"{table}\n\n{scaling(repeat)}"

@@ -45,6 +45,7 @@ def test_bench_quick_prints_every_row(capsys) -> None:
     assert table[0].split()[:4] == ["workload", "autograd_scalar", "plain", "floats"]
     names = [line.split("  ")[0] for line in table[1:]]
     assert names == [
+        "mlp, one node per op",
         "mlp forward+backward",
         "training-loop step",
         "chain of 10,000 ops",
@@ -88,3 +89,24 @@ def test_a_dropped_graph_is_freed_without_the_cycle_collector() -> None:
     loss.backward()
     del loss
     assert gc.collect() == 0  # nodes hold tuples, never closures: no reference cycles
+
+
+def test_the_per_op_mlp_computes_what_the_float_floor_computes() -> None:
+    data = bench.make_data(5)
+    per_op, floats = bench.PerOpMLP(), bench.FloatMLP()
+    loss = bench.squared_error(per_op, data)
+    loss.backward()
+    want, grads = floats.loss_and_grads(data)
+    assert loss.data == pytest.approx(want, rel=1e-12)
+    first_weights, first_bias = per_op.layers[0][0]
+    assert [w.grad for w in first_weights] == pytest.approx(grads[0][0][0], rel=1e-12)
+    assert first_bias.grad == pytest.approx(grads[0][1][0], rel=1e-12)
+
+
+def test_scaling_reports_ratios_of_its_medians() -> None:
+    s = bench.Scaling(
+        {(10_000, True): 0.01, (100_000, True): 0.12, (10_000, False): 0.01, (100_000, False): 0.1}
+    )
+    assert s.ratio(True) == pytest.approx(12.0) and s.ratio(False) == pytest.approx(10.0)
+    assert s.collector_cost() == pytest.approx(1.2)
+    assert "12.0 with the cycle collector on" in str(s) and "1.20" in str(s)
