@@ -133,26 +133,20 @@ def _expressions(
     nodes: list[float] = [draw(values) for _ in range(count)]
     operations: list[Operation] = []
     for _ in range(length):
-        operation = _draw_operation(draw, ops, nodes, kinks)
-        if operation is not None:
-            nodes.append(
-                evaluate_op(
-                    OPS[operation.op], [nodes[i] for i in operation.operands], operation.constant
-                )
-            )
-            operations.append(operation)
+        _append(_draw_operation(draw, ops, nodes, kinks), nodes, operations)
     if not operations:  # no op of `ops` applies to these inputs: draw again
         reject()
     for unused in _unused_inputs(count, operations):
-        operation = _join(draw, ops, nodes, unused)
-        if operation is not None:
-            nodes.append(
-                evaluate_op(
-                    OPS[operation.op], [nodes[i] for i in operation.operands], operation.constant
-                )
-            )
-            operations.append(operation)
+        _append(_join(draw, ops, nodes, unused), nodes, operations)
     return Expression(tuple(nodes[:count]), tuple(operations))
+
+
+def _append(operation: Operation | None, nodes: list[float], operations: list[Operation]) -> None:
+    """Add a drawn operation (None: the drawn op did not apply) and its value."""
+    if operation is not None:
+        args = [nodes[i] for i in operation.operands]
+        nodes.append(evaluate_op(OPS[operation.op], args, operation.constant))
+        operations.append(operation)
 
 
 def _draw_operation(
