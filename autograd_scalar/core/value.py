@@ -18,35 +18,7 @@ from pathlib import Path
 from . import backward as reverse_mode
 from . import ops, recording
 from .graph import Graph, topological_order
-from .ops import (
-    ABS,
-    ADD,
-    ADD_NUMBER,
-    COS,
-    DIV,
-    DIV_NUMBER,
-    DOT,
-    EXP,
-    LINEAR,
-    LOG,
-    MUL,
-    MUL_NUMBER,
-    NEG,
-    NUMBER_DIV,
-    NUMBER_POW,
-    NUMBER_SUB,
-    POW,
-    POW_NUMBER,
-    RELU,
-    SIGMOID,
-    SIN,
-    SQRT,
-    SUB,
-    SUB_NUMBER,
-    TANH,
-    Number,
-    Op,
-)
+from .ops import Number, Op
 from .recording import RECORDING
 
 _current_mode = recording.mode.get
@@ -83,74 +55,74 @@ class Value:
     # -- arithmetic: each operator picks its op from the table in ops.py --
 
     def __add__(self, other: Value | Number) -> Value:
-        return _binary(ADD, ADD_NUMBER, self, other)
+        return _binary(ops.ADD, ops.ADD_NUMBER, self, other)
 
     __radd__ = __add__
 
     def __sub__(self, other: Value | Number) -> Value:
-        return _binary(SUB, SUB_NUMBER, self, other)
+        return _binary(ops.SUB, ops.SUB_NUMBER, self, other)
 
     def __rsub__(self, other: Number) -> Value:
-        return _with_number(NUMBER_SUB, self, other)
+        return _with_number(ops.NUMBER_SUB, self, other)
 
     def __mul__(self, other: Value | Number) -> Value:
-        return _binary(MUL, MUL_NUMBER, self, other)
+        return _binary(ops.MUL, ops.MUL_NUMBER, self, other)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Value | Number) -> Value:
-        return _binary(DIV, DIV_NUMBER, self, other)
+        return _binary(ops.DIV, ops.DIV_NUMBER, self, other)
 
     def __rtruediv__(self, other: Number) -> Value:
-        return _with_number(NUMBER_DIV, self, other)
+        return _with_number(ops.NUMBER_DIV, self, other)
 
     def __pow__(self, other: Value | Number) -> Value:
-        return _binary(POW, POW_NUMBER, self, other)
+        return _binary(ops.POW, ops.POW_NUMBER, self, other)
 
     def __rpow__(self, other: Number) -> Value:
-        return _with_number(NUMBER_POW, self, other)
+        return _with_number(ops.NUMBER_POW, self, other)
 
     def __neg__(self) -> Value:
-        return _unary(NEG, self)
+        return _unary(ops.NEG, self)
 
     def __pos__(self) -> Value:
         return self
 
     def exp(self) -> Value:
         """e^x; d/dx = e^x. Raises OverflowError past about x = 709."""
-        return _unary(EXP, self)
+        return _unary(ops.EXP, self)
 
     def log(self) -> Value:
         """Natural log, for x > 0; d/dx = 1/x."""
-        return _unary(LOG, self)
+        return _unary(ops.LOG, self)
 
     def sqrt(self) -> Value:
         """√x, for x ≥ 0; d/dx = 1/(2√x), infinite at 0 (an error when recorded)."""
-        return _unary(SQRT, self)
+        return _unary(ops.SQRT, self)
 
     def tanh(self) -> Value:
         """tanh x; d/dx = 1 − tanh² x."""
-        return _unary(TANH, self)
+        return _unary(ops.TANH, self)
 
     def sigmoid(self) -> Value:
         """σ(x) = 1 / (1 + e^−x); d/dx = σ(x)(1 − σ(x))."""
-        return _unary(SIGMOID, self)
+        return _unary(ops.SIGMOID, self)
 
     def relu(self) -> Value:
         """max(0, x); d/dx = 1 for x > 0, else 0 (0 at the kink, as in PyTorch)."""
-        return _unary(RELU, self)
+        return _unary(ops.RELU, self)
 
     def sin(self) -> Value:
         """sin x; d/dx = cos x."""
-        return _unary(SIN, self)
+        return _unary(ops.SIN, self)
 
     def cos(self) -> Value:
         """cos x; d/dx = −sin x."""
-        return _unary(COS, self)
+        return _unary(ops.COS, self)
 
     def __abs__(self) -> Value:
         """|x|; d/dx = sign(x) (0 at the kink, as in PyTorch)."""
-        return _unary(ABS, self)
+        return _unary(ops.ABS, self)
 
     abs = __abs__
 
@@ -364,8 +336,8 @@ def dot(
         raise TypeError(f"dot's weights must be Values, got {list(weights)!r}")
     xs = [x if isinstance(x, Value) else Value(x) for x in inputs]
     if bias is None:
-        return _many(DOT, (*weights, *xs))
-    return _many(LINEAR, (*weights, *xs, bias if isinstance(bias, Value) else Value(bias)))
+        return _many(ops.DOT, (*weights, *xs))
+    return _many(ops.LINEAR, (*weights, *xs, bias if isinstance(bias, Value) else Value(bias)))
 
 
 # -- anomaly mode --
