@@ -18,32 +18,25 @@ def is_kept(graph: Graph, node: Value, also_keep: Value | None = None) -> bool:
 
 
 def labelled_edges(graph: Graph, also_keep: Value | None = None) -> dict[Value, list[Edge]]:
-    """Edges between kept nodes only, into each kept node with parents; `use` counts them."""
-    keep = {n for n in graph.order if is_kept(graph, n, also_keep)}
+    """Edges between kept nodes only, into each kept node with parents; `use` counts them.
+
+    One pass in order, forward mode with a tangent per kept node: each hidden node holds
+    d(node)/d(k) for the kept nodes k it is reached from through hidden nodes only, summed
+    over those paths; a kept node starts afresh, with d(k)/d(k) = 1.
+    """
+    through: dict[Value, dict[Value, float]] = {}
     into: dict[Value, list[Edge]] = {}
     for node in graph.order:
-        if node in keep and node.parents:
-            through = _through_hidden(graph, node, keep)
-            into[node] = [
-                Edge(node, parent, use, local)
-                for use, (parent, local) in enumerate(through.items())
-            ]
+        reached: dict[Value, float] = {}
+        for edge in graph.edges_into.get(node, ()):
+            for kept, slope in through[edge.parent].items():
+                reached[kept] = reached.get(kept, 0.0) + edge.local * slope
+        if is_kept(graph, node, also_keep):
+            if node.parents:
+                into[node] = [
+                    Edge(node, kept, use, slope)
+                    for use, (kept, slope) in enumerate(reached.items())
+                ]
+            reached = {node: 1.0}
+        through[node] = reached
     return into
-
-
-def _through_hidden(graph: Graph, node: Value, keep: set[Value]) -> dict[Value, float]:
-    """d(node)/d(k) for each kept ancestor k reached through hidden nodes only."""
-    region, stack = {node}, [node]
-    while stack:
-        for parent in stack.pop().parents:
-            if parent not in keep and parent not in region:
-                region.add(parent)
-                stack.append(parent)
-    through: dict[Value, float] = {node: 1.0}
-    found: dict[Value, float] = {}
-    position = graph.position
-    for inner in sorted(region, key=position.__getitem__, reverse=True):
-        for parent, local in zip(inner.parents, inner.local_grads):
-            target = found if parent in keep else through
-            target[parent] = target.get(parent, 0.0) + local * through[inner]
-    return found
