@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core.value import Value
@@ -42,7 +43,7 @@ class WorkedExample:
     after: ForwardPass
 
 
-def w1_w6_network(weights=WEIGHTS) -> MLP:
+def w1_w6_network(weights: Sequence[float] = WEIGHTS) -> MLP:
     """The article's 2 -> 2 -> 1 network (no biases, no activations), weights labelled w1..w6."""
     net = MLP(2, [2, 1], activation="linear", bias=False)
     w1, w2, w3, w4, w5, w6 = weights
@@ -52,7 +53,7 @@ def w1_w6_network(weights=WEIGHTS) -> MLP:
     return net
 
 
-def forward(net: MLP, inputs=INPUTS, target: float = TARGET) -> ForwardPass:
+def forward(net: MLP, inputs: Sequence[float] = INPUTS, target: float = TARGET) -> ForwardPass:
     """x -> h1, h2 -> y -> E = ½(t − y)², with every node labelled as in the article."""
     x = [Value(v, label=f"x{i}") for i, v in enumerate(inputs, start=1)]
     h = net.layers[0](x)
@@ -115,7 +116,7 @@ def nine_paths(x: float = 1.0) -> tuple[Value, Value, Value]:
     return vx, y, z
 
 
-def _row(cells: list[object], widths: list[int]) -> str:
+def _row(cells: Sequence[object], widths: list[int]) -> str:
     return "  ".join(
         f"{c:<{w}}" if isinstance(c, str) else f"{c:<{w}.6g}" for c, w in zip(cells, widths)
     ).rstrip()

@@ -98,7 +98,9 @@ def _values(xs: Scalars) -> list[Value]:
     return [x if isinstance(x, Value) else Value(x) for x in xs]
 
 
-def _paired(predictions, targets) -> tuple[list, list]:
+def _paired(
+    predictions: Value | Number | Scalars, targets: Number | Sequence[Number]
+) -> tuple[list[Value], list[Number]]:
     ps = _values([predictions] if isinstance(predictions, (Value, int, float)) else predictions)
     ts = [targets] if isinstance(targets, (int, float)) else list(targets)
     if len(ps) != len(ts) or not ps:
