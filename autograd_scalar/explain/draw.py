@@ -145,7 +145,7 @@ def draw(
     for node, name in names.items():
         grad = node.grad if grads is None else grads.get(node, 0.0)
         neuron = by_output.get(node)
-        label = _box_label(snapshot.names[node], node, grad, neuron)
+        label = _box_label(snapshot.names[node], node, grad, neuron, rankdir)
         graph.node(name, label, shape="record")
     style = _EdgeStyle(edges, level == "op" and collapse is None)
     for child, into in edges.items():
@@ -228,10 +228,17 @@ class _EdgeStyle:
         return attrs
 
 
-def _box_label(name: str, node: Value, grad: float, neuron: Neuron | None = None) -> str:
-    """A value's box: name, data, grad; a neuron's: name, weighted sum, activation, grad."""
-    if neuron is None or neuron.output is neuron.total:
-        middle = f"data {fmt(node.data)}" if neuron is None else f"Σ = {fmt(node.data)}"
+def _box_label(
+    name: str, node: Value, grad: float, neuron: Neuron | None = None, rankdir: str = "LR"
+) -> str:
+    """A value's box: name, data and grad stacked, so a graph read left to right stays
+    narrow; a neuron's: name, weighted sum, activation and grad side by side, so a layer
+    of them stacks low."""
+    if neuron is None:
+        fields = f"{_escape(name)} | data {fmt(node.data)} | grad {fmt(grad)}"
+        return fields if rankdir == "LR" else f"{{ {fields} }}"
+    if neuron.output is neuron.total:
+        middle = f"Σ = {fmt(node.data)}"
     else:
         activation = _escape(node.op.label) if node.op is not None else ""
         middle = f"Σ = {fmt(neuron.total.data)} | {activation} = {fmt(node.data)}"
@@ -289,7 +296,8 @@ def _layer_drawing(snapshot: Graph, found: list[Neuron], rankdir: str) -> graphv
             key = (_group(group_of, snapshot, e.parent), _group(group_of, snapshot, child))
             counts[key] = counts.get(key, 0) + 1
     for name in dict.fromkeys(k for pair in counts for k in pair):
-        graph.node(name, _group_label(name, groups, group_of, snapshot), shape="record")
+        label = _group_label(name, groups, group_of, snapshot, rankdir)
+        graph.node(name, label, shape="record")
     for (parent, child), n in counts.items():
         graph.edge(parent, child, label=f"{n} edge{'s' * (n != 1)}")
     return graph
@@ -300,7 +308,11 @@ def _group(group_of: dict[Value, str], snapshot: Graph, node: Value) -> str:
 
 
 def _group_label(
-    name: str, groups: list[list[Neuron]], group_of: dict[Value, str], snapshot: Graph
+    name: str,
+    groups: list[list[Neuron]],
+    group_of: dict[Value, str],
+    snapshot: Graph,
+    rankdir: str,
 ) -> str:
     """A layer's box (its name, size and activation), the inputs' box, or a value's box."""
     if name.startswith("L"):
@@ -315,7 +327,7 @@ def _group_label(
         members = [n for n, g in group_of.items() if g == name]
         return f"{{ inputs | {len(members)} values }}"
     node = snapshot.order[int(name[1:])]
-    return _box_label(snapshot.names[node], node, node.grad)
+    return _box_label(snapshot.names[node], node, node.grad, rankdir=rankdir)
 
 
 def _common_prefix(names: list[str]) -> str:
