@@ -131,11 +131,13 @@ class BackwardTrace:
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def caption(self, i: int) -> str:
-        """Step i in words: the edge and the sum it adds to the parent's grad."""
-        row = self.rows()[i] if i >= 0 else self.rows()[len(self) + i]
+        """Step i in words: the edge, and the parent's grad before, plus local × upstream."""
+        step = self.steps[i]
+        row = self.rows()[step.index]
+        parent = self.names[step.parent]
         return (
             f"step {row[0]} of 0–{len(self) - 1}: {row[1]}: "
-            f"grad {row[5]} + {row[2]} × {row[3]} = {row[6]}"
+            f"{parent}.grad = {row[5]} + {row[2]} × {row[3]} = {row[6]}"
         )
 
     def save_html(self, path: str | Path, **draw_options: Any) -> Path:
