@@ -13,13 +13,15 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-import graphviz
+import graphviz  # type: ignore[import-untyped]
 
 from ..core.graph import Edge, Graph
 from ..core.value import Value
 from .views import Neuron, labelled_edges, layers, neuron_edges, neurons
 
 BACKENDS = ("auto", "dot", "wasm")
+Highlight = tuple[Value, Value] | tuple[Value, Value, int]
+"""An edge to draw in colour: (child, parent), or (child, parent, k) for the k-th use."""
 DEFAULT_MAX_NODES = 2000
 HIGHLIGHT = "#d62728"
 
@@ -39,7 +41,7 @@ class Drawing:
     @property
     def source(self) -> str:
         """The DOT source."""
-        return self.graph.source
+        return str(self.graph.source)
 
     def svg(self) -> str:
         """The drawing as SVG text."""
@@ -106,7 +108,7 @@ def draw(
     collapse: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     grads: Mapping[Value, float] | None = None,
-    highlight: tuple[Value, Value] | tuple[Value, Value, int] | None = None,
+    highlight: Highlight | None = None,
     backend: str = "auto",
     level: str = "op",
 ) -> Drawing:
@@ -252,7 +254,7 @@ def _draw_op(
     into: list[Edge],
     collapsed: bool,
     style: _EdgeStyle,
-    highlight: tuple[Value, ...] | None,
+    highlight: Highlight | None,
 ) -> None:
     """The op circle feeding `child`, its output edge, and one labelled edge per parent."""
     op_name = f"{names[child]}_op"
@@ -269,7 +271,7 @@ def _draw_into_neuron(
     child: Value,
     into: list[Edge],
     style: _EdgeStyle,
-    highlight: tuple[Value, ...] | None,
+    highlight: Highlight | None,
 ) -> None:
     """Edges straight into a neuron's box: its ops are written inside it."""
     for edge in into:
@@ -298,8 +300,8 @@ def _layer_drawing(snapshot: Graph, found: list[Neuron], rankdir: str) -> graphv
     for name in dict.fromkeys(k for pair in counts for k in pair):
         label = _group_label(name, groups, group_of, snapshot, rankdir)
         graph.node(name, label, shape="record")
-    for (parent, child), n in counts.items():
-        graph.edge(parent, child, label=f"{n} edge{'s' * (n != 1)}")
+    for (tail, head), n in counts.items():
+        graph.edge(tail, head, label=f"{n} edge{'s' * (n != 1)}")
     return graph
 
 
@@ -336,7 +338,9 @@ def _common_prefix(names: list[str]) -> str:
     return heads.pop() if len(heads) == 1 else ""
 
 
-def _is_highlighted(highlight, child: Value, parent: Value, slot: int | None) -> bool:
+def _is_highlighted(
+    highlight: Highlight | None, child: Value, parent: Value, slot: int | None
+) -> bool:
     """Whether this edge is the one to colour (a slot in `highlight` picks one use of many)."""
     if highlight is None:
         return False

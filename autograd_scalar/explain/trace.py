@@ -157,7 +157,7 @@ class BackwardTrace:
         if not self.steps:
             return self
         try:
-            import ipywidgets as widgets
+            import ipywidgets as widgets  # type: ignore[import-untyped]
         except ImportError:
             return self
         return _widget(self, widgets, draw_options)
