@@ -38,6 +38,9 @@ class Drawing:
         self.graph = graph
         self.backend = backend
 
+    def __repr__(self) -> str:
+        return "<Drawing: .svg() for SVG, .save(path) for a file, .source for DOT>"
+
     @property
     def source(self) -> str:
         """The DOT source."""
@@ -149,7 +152,7 @@ def draw(
         neuron = by_output.get(node)
         label = _box_label(snapshot.names[node], node, grad, neuron, rankdir)
         graph.node(name, label, shape="record")
-    style = _EdgeStyle(edges, level == "op" and collapse is None)
+    style = _EdgeStyle(edges, level == "op")
     for child, into in edges.items():
         if child in by_output:
             _draw_into_neuron(graph, names, child, into, style, highlight)

@@ -39,9 +39,9 @@ def collapsed_edges(graph: Graph, keep: set[Value]) -> dict[Value, list[Edge]]:
     for node in graph.order:
         if node in keep and node.parents:
             through = _through_hidden(graph, node, keep)
+            parents = sorted(through, key=graph.position.__getitem__)  # in reading order
             into[node] = [
-                Edge(node, parent, use, local)
-                for use, (parent, local) in enumerate(through.items())
+                Edge(node, parent, use, through[parent]) for use, parent in enumerate(parents)
             ]
     return into
 
