@@ -50,11 +50,20 @@ show(0);
 """
 
 
-def stepper_page(trace: BackwardTrace, **draw_options: Any) -> str:
+MAX_STEPS = 500
+"""Past this many steps a page of drawings is too slow to write and to load."""
+
+
+def stepper_page(trace: BackwardTrace, max_steps: int = MAX_STEPS, **draw_options: Any) -> str:
     """The whole page as text: one figure per step (drawing and caption), the trace's table,
     and the controls. `draw_options` go to each step's `draw` (rankdir, backend, ...)."""
     if not trace.steps:
         raise ValueError(f"{trace._no_steps()}: there is nothing to step through")
+    if len(trace) > max_steps:
+        raise ValueError(
+            f"the trace has {len(trace)} steps, more than max_steps={max_steps}, each a "
+            "drawing: trace a smaller graph (one sample, a smaller network) or raise max_steps"
+        )
     title = f"backward() step by step: {trace.names[trace.output]}"
     figures = "\n".join(
         f'<figure class="step" data-caption="{html.escape(trace.caption(i))}" hidden>'

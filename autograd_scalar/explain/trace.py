@@ -140,12 +140,17 @@ class BackwardTrace:
             f"{parent}.grad = {row[5]} + {row[2]} × {row[3]} = {row[6]}"
         )
 
-    def save_html(self, path: str | Path, **draw_options: Any) -> Path:
-        """Write the stepper as one self-contained web page (see `stepper_page`)."""
+    def save_html(self, path: str | Path, max_steps: int = 500, **draw_options: Any) -> Path:
+        """Write the stepper as one self-contained web page: every step's drawing and
+        caption, previous / next buttons, a slider and the arrow keys, no Python behind it.
+
+        `draw_options` go to each step's drawing; past `max_steps` steps it refuses.
+        """
         from .page import stepper_page
 
+        page = stepper_page(self, max_steps, **draw_options)  # before the file is touched
         path = Path(path)
-        path.write_text(stepper_page(self, **draw_options), encoding="utf-8")
+        path.write_text(page, encoding="utf-8")
         return path
 
     def stepper(self, **draw_options: Any) -> Any:

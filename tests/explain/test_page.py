@@ -50,6 +50,23 @@ def test_a_leaf_has_no_page() -> None:
         stepper_page(trace_backward(Value(1.0)))
 
 
+def test_a_trace_too_long_for_a_page_is_refused_and_nothing_written(tmp_path) -> None:
+    trace = trace_backward(examples.small_graph().e)
+    with pytest.raises(ValueError, match="5 steps, more than max_steps=4"):
+        trace.save_html(tmp_path / "steps.html", max_steps=4)
+    assert not (tmp_path / "steps.html").exists()
+
+
+def test_draw_options_reach_every_drawing(tmp_path) -> None:
+    trace = trace_backward(examples.small_graph().e)
+    text = trace.save_html(tmp_path / "tb.html", rankdir="TB", backend="wasm").read_text()
+    boxes = re.findall(r'viewBox="([^"]+)"', text)
+    for i, box in enumerate(boxes):  # each step drawn top to bottom, as asked
+        tall = trace.drawing(i, rankdir="TB", backend="wasm").svg()
+        assert f'viewBox="{box}"' in tall
+    assert len(boxes) == 5
+
+
 def browser():
     """A headless Chromium from the system, driven by Playwright (never a downloaded one)."""
     if CHROMIUM is None and not os.environ.get("CI"):
