@@ -56,7 +56,10 @@ def _train(args: argparse.Namespace) -> int:
         result.model.save(args.save)
         print(f"wrote {args.save}")
     if args.plot:
-        train.plot_loss(result.history, args.plot, title=f"{args.task}: loss")
+        if args.task == "moons":  # the loss curve beside the decision boundary
+            train.plot_moons(result, args.plot)
+        else:
+            train.plot_loss(result.history, args.plot, title=f"{args.task}: loss")
         print(f"wrote {args.plot}")
     return 0
 
@@ -119,7 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--seed", type=int, help="seed for data and weights (moons 0, colour 1)")
     training.add_argument("--lr", type=_positive(float), help="Adam's lr (moons 0.02, colour 0.01)")
     training.add_argument(
-        "--plot", metavar="PATH", help="write the loss curve, .png .svg .pdf (needs matplotlib)"
+        "--plot",
+        metavar="PATH",
+        help="write the loss curve (moons: and the decision boundary), .png .svg .pdf "
+        "(needs matplotlib)",
     )
     training.add_argument("--save", metavar="JSON", help="write the trained parameters")
     training.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tqdm.auto import tqdm
 
@@ -52,6 +53,16 @@ def fit(
 
 def plot_loss(history: Sequence[float], path: str | Path | None = None, title: str = "loss"):
     """The loss against the step (log scale); saved to `path` when given. Needs matplotlib."""
+    plt = _pyplot(path)
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.semilogy(range(1, len(history) + 1), history, color="#1f77b4")
+    ax.set(xlabel="step", ylabel="loss", title=title)
+    fig.tight_layout()
+    return _finish(fig, plt, path)
+
+
+def _pyplot(path: str | Path | None) -> Any:
+    """matplotlib.pyplot, drawing off screen when the figure goes to a file."""
     try:
         import matplotlib
 
@@ -60,10 +71,10 @@ def plot_loss(history: Sequence[float], path: str | Path | None = None, title: s
         import matplotlib.pyplot as plt
     except ImportError:
         raise ImportError('plotting needs matplotlib: pip install -e ".[plot]"') from None
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.semilogy(range(1, len(history) + 1), history, color="#1f77b4")
-    ax.set(xlabel="step", ylabel="loss", title=title)
-    fig.tight_layout()
+    return plt
+
+
+def _finish(fig: Any, plt: Any, path: str | Path | None) -> Any:
     if path is not None:
         fig.savefig(path, dpi=100)
         plt.close(fig)
@@ -72,13 +83,54 @@ def plot_loss(history: Sequence[float], path: str | Path | None = None, title: s
 
 @dataclass
 class Result:
-    """A trained model, its loss history, a final metric and the wall time."""
+    """A trained model, its loss history, a final metric, the wall time and the data."""
 
     model: MLP
     history: list[float]
     metric: str
     value: float
     seconds: float
+    points: list[list[float]] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+
+
+def plot_moons(result: Result, path: str | Path | None = None, resolution: int = 60) -> Any:
+    """The loss curve beside the decision boundary (the classifier's sign over the plane,
+    the points on top), as micrograd's demo shows it. Needs matplotlib."""
+    plt = _pyplot(path)
+    fig, (loss_ax, plane_ax) = plt.subplots(1, 2, figsize=(11, 4.5))
+    loss_ax.semilogy(range(1, len(result.history) + 1), result.history, color="#1f77b4")
+    loss_ax.set(xlabel="step", ylabel="loss", title="loss")
+    xs, ys, scores = decision_grid(result.model, result.points, resolution)
+    plane_ax.contourf(xs, ys, scores, levels=[-1e9, 0, 1e9], colors=["#f4b183", "#9dc3e6"])
+    plane_ax.contour(xs, ys, scores, levels=[0], colors="black", linewidths=1)
+    colours = ["#1f77b4" if y > 0 else "#d95f02" for y in result.labels]
+    x, y = zip(*result.points)
+    plane_ax.scatter(x, y, c=colours, s=18, edgecolors="black", linewidths=0.5)
+    plane_ax.set(
+        title=f"decision boundary ({result.metric} {result.value:.0%})", xlabel="x0", ylabel="x1"
+    )
+    fig.tight_layout()
+    return _finish(fig, plt, path)
+
+
+def decision_grid(
+    model: MLP, points: Sequence[Sequence[float]], resolution: int
+) -> tuple[list[float], list[float], list[list[float]]]:
+    """The model's score on a grid over the points' range (with a margin): x, y, scores[y][x]."""
+    x0, x1 = min(p[0] for p in points) - 0.5, max(p[0] for p in points) + 0.5
+    y0, y1 = min(p[1] for p in points) - 0.5, max(p[1] for p in points) + 0.5
+    xs = [x0 + (x1 - x0) * i / (resolution - 1) for i in range(resolution)]
+    ys = [y0 + (y1 - y0) * j / (resolution - 1) for j in range(resolution)]
+    with no_grad():
+        scores = [[_score(model, [x, y]) for x in xs] for y in ys]
+    return xs, ys, scores
+
+
+def _score(model: MLP, point: list[float]) -> float:
+    out = model(point)
+    assert isinstance(out, Value), "a classifier with one output"
+    return out.data
 
 
 MOONS_STEPS = 100
@@ -108,7 +160,8 @@ def train_moons(
     start = time.perf_counter()
     history = fit(lambda: moons_loss(model, points, labels), optimizer, steps, progress, "moons")
     seconds = time.perf_counter() - start
-    return Result(model, history, "accuracy", accuracy(model, points, labels), seconds)
+    score = accuracy(model, points, labels)
+    return Result(model, history, "accuracy", score, seconds, points, labels)
 
 
 def color_loss(model: MLP, inputs, targets) -> Value:

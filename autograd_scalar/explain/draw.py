@@ -8,17 +8,20 @@ so `pip install` is the whole set-up.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-import graphviz
+import graphviz  # type: ignore[import-untyped]
 
 from ..core.graph import Edge, Graph
 from ..core.value import Value
-from .views import labelled_edges
+from .views import Neuron, labelled_edges, layers, neuron_edges, neurons
 
 BACKENDS = ("auto", "dot", "wasm")
+Highlight = tuple[Value, Value] | tuple[Value, Value, int]
+"""An edge to draw in colour: (child, parent), or (child, parent, k) for the k-th use."""
 DEFAULT_MAX_NODES = 2000
 HIGHLIGHT = "#d62728"
 
@@ -35,17 +38,21 @@ class Drawing:
         self.graph = graph
         self.backend = backend
 
+    def __repr__(self) -> str:
+        return "<Drawing: .svg() for SVG, .save(path) for a file, .source for DOT>"
+
     @property
     def source(self) -> str:
         """The DOT source."""
-        return self.graph.source
+        return str(self.graph.source)
 
     def svg(self) -> str:
         """The drawing as SVG text."""
         return render(self.source, "svg", self.backend).decode("utf-8")
 
-    def _repr_svg_(self) -> str:
-        return self.svg()
+    def _repr_html_(self) -> str:
+        """In Jupyter: the SVG scaled down to fit the output area (see `fit_to_width`)."""
+        return fit_to_width(self.svg())
 
     def save(self, path: str | Path) -> Path:
         """Write the drawing; the format comes from the suffix (.svg, .dot/.gv, .png)."""
@@ -58,6 +65,21 @@ class Drawing:
         else:
             raise ValueError(f"cannot save a drawing as {suffix!r}: use .svg, .png, .dot or .gv")
         return path
+
+
+_SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def fit_to_width(svg: str) -> str:
+    """SVG that shrinks to the width of its container and to 85% of the window's height,
+    never growing past its own size: the whole drawing, so every edge, stays in view. The
+    XML prologue is dropped, so the result goes straight into HTML."""
+    svg = svg[svg.find("<svg") :]
+    return _SVG_SIZE.sub(
+        r'<svg width="100%" style="max-width: \1pt; max-height: 85vh; height: auto"',
+        svg,
+        count=1,
+    )
 
 
 def render(source: str, fmt: str = "svg", backend: str = "auto") -> bytes:
@@ -89,22 +111,68 @@ def draw(
     collapse: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     grads: Mapping[Value, float] | None = None,
-    highlight: tuple[Value, Value] | tuple[Value, Value, int] | None = None,
+    highlight: Highlight | None = None,
     backend: str = "auto",
+    level: str = "op",
 ) -> Drawing:
-    """Draw the graph that ends at `output`.
+    """Draw the graph that ends at `output`, read from the inputs (left, or top) to the output.
 
     rankdir: "LR" (left to right) or "TB" (top to bottom).
     collapse: None draws every node; "labels" keeps only labelled values, the inputs and the
         output, joining them by edges that carry the derivative through the hidden nodes
-        (summed over paths), which keeps the graph of a whole MLP readable.
+        (summed over paths).
     max_nodes: a graph with more values than this raises instead of hanging in the layout.
     grads: grads to show instead of each node's `.grad`, 0 for nodes missing from it (a
         trace shows a pass half done).
     highlight: the edge (child, parent) to draw in colour; (child, parent, k) picks the use
         at position k of `child.parents` when the parent is used twice (x in x * x).
     backend: "auto" (dot when on PATH, else WebAssembly), "dot" or "wasm".
+    level: "op" draws every op; "neuron" one box per neuron (its weighted sum and
+        activation, its weights folded in), edges carrying d neuron / d input; "layer" one
+        box per layer, edges counting the connections between layers.
     """
+    _check_draw_arguments(output, rankdir, collapse, backend, level)
+    snapshot = Graph.of(output)
+    found = neurons(snapshot) if level != "op" else []
+    if level == "layer":
+        return Drawing(_layer_drawing(snapshot, found, rankdir), backend)
+    if level == "neuron":
+        edges = neuron_edges(snapshot, found)
+    else:
+        edges = labelled_edges(snapshot) if collapse else snapshot.edges_into
+    nodes = {output} | {e.parent for into in edges.values() for e in into} | set(edges)
+    _check_size(len(nodes), max_nodes)
+    graph = _digraph(rankdir)
+    if level == "neuron":  # room between layers for their many edges
+        graph.graph_attr["ranksep"] = "1.2"
+    names = {node: f"n{i}" for i, node in enumerate(n for n in snapshot.order if n in nodes)}
+    by_output = {n.output: n for n in found}
+    for node, name in names.items():
+        grad = node.grad if grads is None else grads.get(node, 0.0)
+        neuron = by_output.get(node)
+        label = _box_label(snapshot.names[node], node, grad, neuron, rankdir)
+        graph.node(name, label, shape="record")
+    style = _EdgeStyle(edges, level == "op")
+    for child, into in edges.items():
+        if child in by_output:
+            _draw_into_neuron(graph, names, child, into, style, highlight)
+        else:
+            _draw_op(
+                graph, names, child, into, level != "op" or collapse is not None, style, highlight
+            )
+    return Drawing(graph, backend)
+
+
+LEVELS = ("op", "neuron", "layer")
+EDGE_LABELS_UP_TO = 60
+"""A drawing with more edges than this shows local derivatives as colour and width (blue
+positive, orange negative, wider for larger) and in each edge's tooltip, not as text."""
+POSITIVE, NEGATIVE = "#1f77b4", "#ff7f0e"
+
+
+def _check_draw_arguments(
+    output: object, rankdir: str, collapse: str | None, backend: str, level: str
+) -> None:
     if not isinstance(output, Value):
         raise TypeError(f"draw() takes a Value, got {type(output).__name__}")
     if rankdir not in ("LR", "TB"):
@@ -113,27 +181,73 @@ def draw(
         raise ValueError(f"collapse must be None or 'labels', got {collapse!r}")
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
-    snapshot = Graph.of(output)
-    edges = labelled_edges(snapshot) if collapse else snapshot.edges_into
-    nodes = {output} | {e.parent for into in edges.values() for e in into} | set(edges)
-    if len(nodes) > max_nodes:
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+    if level != "op" and collapse is not None:
+        raise ValueError(f"level={level!r} is a collapsed view already; leave collapse=None")
+
+
+def _check_size(count: int, max_nodes: int) -> None:
+    if count > max_nodes:
         raise ValueError(
-            f"the graph has {len(nodes)} values, more than max_nodes={max_nodes}: "
-            "draw(output, collapse='labels') shows only the labelled values, "
+            f"the graph has {count} values, more than max_nodes={max_nodes}: "
+            "draw(output, level='neuron') or collapse='labels' shows fewer, "
             "or raise max_nodes to draw it all"
         )
-    graph = graphviz.Digraph(graph_attr={"rankdir": rankdir}, node_attr={"fontsize": "11"})
-    names = {node: f"n{i}" for i, node in enumerate(n for n in snapshot.order if n in nodes)}
-    for node, name in names.items():
-        grad = node.grad if grads is None else grads.get(node, 0.0)
-        graph.node(name, _box_label(snapshot.names[node], node, grad), shape="record")
-    for child, into in edges.items():
-        _draw_op(graph, names, child, into, collapse is not None, highlight)
-    return Drawing(graph, backend)
 
 
-def _box_label(name: str, node: Value, grad: float) -> str:
-    return f"{{ {_escape(name)} | data {fmt(node.data)} | grad {fmt(grad)} }}"
+def _digraph(rankdir: str) -> graphviz.Digraph:
+    """A graph whose edges keep the order in which they were given (ordering=in), so a node's
+    parents are stacked first to last: x1 above x2, w1 above w2."""
+    return graphviz.Digraph(
+        graph_attr={"rankdir": rankdir, "ordering": "in"}, node_attr={"fontsize": "11"}
+    )
+
+
+class _EdgeStyle:
+    """How edges are drawn: with their local derivative as text, or (when there are too many
+    to read) as colour and width; leaves feeding several edges sit one rank further back, so
+    their edges fan out before their labels and crossing edges keep their labels apart."""
+
+    def __init__(self, edges: Mapping[Value, list[Edge]], spread_leaves: bool) -> None:
+        all_edges = [e for into in edges.values() for e in into]
+        self.as_text = len(all_edges) <= EDGE_LABELS_UP_TO
+        self.largest = max((abs(e.local) for e in all_edges), default=0.0) or 1.0
+        uses: dict[Value, int] = {}
+        for e in all_edges:
+            uses[e.parent] = uses.get(e.parent, 0) + 1
+        self.spread = {p for p, n in uses.items() if n > 1 and not p.parents and spread_leaves}
+
+    def attributes(self, edge: Edge, highlighted: bool) -> dict[str, str]:
+        attrs = {"tooltip": fmt(edge.local)}
+        if self.as_text:
+            attrs["label"] = fmt(edge.local)
+        else:
+            width = 0.4 + 2.6 * abs(edge.local) / self.largest
+            colour = POSITIVE if edge.local >= 0 else NEGATIVE
+            attrs.update(color=colour, penwidth=f"{width:.2f}", arrowsize="0.4")
+        if edge.parent in self.spread:
+            attrs["minlen"] = "2"
+        if highlighted:
+            attrs.update(color=HIGHLIGHT, fontcolor=HIGHLIGHT, penwidth="2.5")
+        return attrs
+
+
+def _box_label(
+    name: str, node: Value, grad: float, neuron: Neuron | None = None, rankdir: str = "LR"
+) -> str:
+    """A value's box: name, data and grad stacked, so a graph read left to right stays
+    narrow; a neuron's: name, weighted sum, activation and grad side by side, so a layer
+    of them stacks low."""
+    if neuron is None:
+        fields = f"{_escape(name)} | data {fmt(node.data)} | grad {fmt(grad)}"
+        return fields if rankdir == "LR" else f"{{ {fields} }}"
+    if neuron.output is neuron.total:
+        middle = f"Σ = {fmt(node.data)}"
+    else:
+        activation = _escape(node.op.label) if node.op is not None else ""
+        middle = f"Σ = {fmt(neuron.total.data)} | {activation} = {fmt(node.data)}"
+    return f"{{ {_escape(name)} | {middle} | grad {fmt(grad)} }}"
 
 
 def _draw_op(
@@ -142,20 +256,94 @@ def _draw_op(
     child: Value,
     into: list[Edge],
     collapsed: bool,
-    highlight: tuple[Value, ...] | None,
+    style: _EdgeStyle,
+    highlight: Highlight | None,
 ) -> None:
     """The op circle feeding `child`, its output edge, and one labelled edge per parent."""
     op_name = f"{names[child]}_op"
     graph.node(op_name, _escape(_op_text(child, into, collapsed)), shape="circle", fontsize="10")
     graph.edge(op_name, names[child])
     for edge in into:
-        attrs = {"label": fmt(edge.local)}
-        if _is_highlighted(highlight, child, edge.parent, None if collapsed else edge.use):
-            attrs.update(color=HIGHLIGHT, fontcolor=HIGHLIGHT, penwidth="2.5")
-        graph.edge(names[edge.parent], op_name, **attrs)
+        lit = _is_highlighted(highlight, child, edge.parent, None if collapsed else edge.use)
+        graph.edge(names[edge.parent], op_name, **style.attributes(edge, lit))
 
 
-def _is_highlighted(highlight, child: Value, parent: Value, slot: int | None) -> bool:
+def _draw_into_neuron(
+    graph: graphviz.Digraph,
+    names: dict[Value, str],
+    child: Value,
+    into: list[Edge],
+    style: _EdgeStyle,
+    highlight: Highlight | None,
+) -> None:
+    """Edges straight into a neuron's box: its ops are written inside it."""
+    for edge in into:
+        lit = _is_highlighted(highlight, child, edge.parent, None)
+        graph.edge(names[edge.parent], names[child], **style.attributes(edge, lit))
+
+
+def _layer_drawing(snapshot: Graph, found: list[Neuron], rankdir: str) -> graphviz.Digraph:
+    """One box per layer (and one for the data inputs it reads), edges counting connections."""
+    groups = layers(found)
+    group_of: dict[Value, str] = {}
+    graph = _digraph(rankdir)
+    for i, group in enumerate(groups):
+        for neuron in group:
+            group_of[neuron.output] = f"L{i}"
+    for i, group in enumerate(groups):  # the data a layer reads directly: one box
+        for x in group[0].inputs:
+            if not x.parents:
+                group_of.setdefault(x, f"in{i}")
+    edges = neuron_edges(snapshot, found)
+    counts: dict[tuple[str, str], int] = {}
+    for child, into in edges.items():
+        for e in into:
+            key = (_group(group_of, snapshot, e.parent), _group(group_of, snapshot, child))
+            counts[key] = counts.get(key, 0) + 1
+    for name in dict.fromkeys(k for pair in counts for k in pair):
+        label = _group_label(name, groups, group_of, snapshot, rankdir)
+        graph.node(name, label, shape="record")
+    for (tail, head), n in counts.items():
+        graph.edge(tail, head, label=f"{n} edge{'s' * (n != 1)}")
+    return graph
+
+
+def _group(group_of: dict[Value, str], snapshot: Graph, node: Value) -> str:
+    return group_of.get(node) or f"n{snapshot.position[node]}"
+
+
+def _group_label(
+    name: str,
+    groups: list[list[Neuron]],
+    group_of: dict[Value, str],
+    snapshot: Graph,
+    rankdir: str,
+) -> str:
+    """A layer's box (its name, size and activation), the inputs' box, or a value's box."""
+    if name.startswith("L"):
+        group = groups[int(name[1:])]
+        first = group[0]
+        op = first.output.op
+        activation = op.label if op is not None and first.output is not first.total else "linear"
+        title = _common_prefix([snapshot.names[n.output] for n in group]) or f"layer {name[1:]}"
+        shape = f"{len(first.inputs)} → {len(group)}"
+        return f"{{ {_escape(title)} | {shape} | {_escape(activation)} }}"
+    if name.startswith("in"):
+        members = [n for n, g in group_of.items() if g == name]
+        return f"{{ inputs | {len(members)} values }}"
+    node = snapshot.order[int(name[1:])]
+    return _box_label(snapshot.names[node], node, node.grad, rankdir=rankdir)
+
+
+def _common_prefix(names: list[str]) -> str:
+    """The part before the last dot when every name shares it (L1 for L1.n0, L1.n1, ...)."""
+    heads = {name.rpartition(".")[0] for name in names}
+    return heads.pop() if len(heads) == 1 else ""
+
+
+def _is_highlighted(
+    highlight: Highlight | None, child: Value, parent: Value, slot: int | None
+) -> bool:
     """Whether this edge is the one to colour (a slot in `highlight` picks one use of many)."""
     if highlight is None:
         return False

@@ -14,11 +14,12 @@ All three use the local derivatives recorded in the forward pass; none computes 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from ..core import backward as reverse_mode
-from ..core.graph import Graph
+from ..core.graph import Edge, Graph
 from ..core.value import Value
 from .views import labelled_edges
 
@@ -78,18 +79,21 @@ def paths_in(
             f"the graph has only {len(graph.edges)} edges, each of which forward or reverse "
             "mode visits once"
         )
-    paths: list[Path] = []
+    return list(_walk_paths(graph, wrt, edges_into))
+
+
+def _walk_paths(graph: Graph, wrt: Value, edges_into: dict[Value, list[Edge]]) -> Iterator[Path]:
+    """The paths from `wrt` to the output one at a time, depth first, first parents first."""
     stack: list[tuple[Value, tuple[Value, ...], tuple[float, ...]]] = [
         (graph.output, (graph.output,), ())
     ]
     while stack:
         node, nodes, locals_ = stack.pop()
         if node is wrt:
-            paths.append(Path(tuple(reversed(nodes)), tuple(reversed(locals_))))
+            yield Path(tuple(reversed(nodes)), tuple(reversed(locals_)))
             continue
         for edge in reversed(edges_into.get(node, ())):
             stack.append((edge.parent, (*nodes, edge.parent), (*locals_, edge.local)))
-    return paths
 
 
 @dataclass(frozen=True)
@@ -167,19 +171,34 @@ def _reverse_mode(graph: Graph) -> dict[Value, float]:
 
 @dataclass(frozen=True)
 class Derivation:
-    """The chain rule for d output / d input written out: one product per path, their sum."""
+    """The chain rule for d output / d input written out: one product per path, their sum.
+
+    `omitted` counts the paths left out past the cap; `total` is the whole derivative all
+    the same (by forward mode), so it is more than the sum of the terms shown.
+    """
 
     symbolic: list[list[tuple[str, str]]]  # per path, the (numerator, denominator) factors
     numbers: list[list[float]]
     total: float
     output_name: str
     input_name: str
+    omitted: int = 0
 
     def __str__(self) -> str:
         lhs = f"d{self.output_name}/d{self.input_name}"
-        terms = " + ".join(" · ".join(f"d{a}/d{b}" for a, b in p) for p in self.symbolic)
-        values = " + ".join(" · ".join(f"{x:.6g}" for x in p) for p in self.numbers)
-        return f"{lhs} = {terms}\n{' ' * len(lhs)} = {values}\n{' ' * len(lhs)} = {self.total:.6g}"
+        more = f" + … ({self.omitted} more paths not written out)" if self.omitted else ""
+        sides = [
+            " + ".join(" · ".join(f"d{a}/d{b}" for a, b in p) for p in self.symbolic) + more,
+            " + ".join(" · ".join(_number(x) for x in p) for p in self.numbers) + more,
+            " + ".join(_number(_product(p)) for p in self.numbers) + (" + …" if more else ""),
+            f"{self.total:.6g}",
+        ]
+        lines = [lhs]  # each side once: a one-factor path needs no "dy/dx = dy/dx"
+        for side in sides:
+            if side and side != lines[-1].rpartition(" = ")[2]:
+                lines.append(side)
+        pad = " " * len(lhs)
+        return "\n".join(f"{lhs if i == 0 else pad} = {side}" for i, side in enumerate(lines[1:]))
 
     def __repr__(self) -> str:
         return str(self)
@@ -189,31 +208,52 @@ class Derivation:
             return rf"\frac{{\partial {_tex(a)}}}{{\partial {_tex(b)}}}"
 
         lhs = frac(self.output_name, self.input_name)
-        terms = " + ".join(" ".join(frac(a, b) for a, b in p) for p in self.symbolic)
-        values = " + ".join(r" \cdot ".join(f"{x:.6g}" for x in p) for p in self.numbers)
+        more = rf" + \dots_{{\text{{{self.omitted} more paths}}}}" if self.omitted else ""
+        terms = " + ".join(" ".join(frac(a, b) for a, b in p) for p in self.symbolic) + more
+        values = " + ".join(r" \cdot ".join(_number(x) for x in p) for p in self.numbers) + more
         return f"$${lhs} = {terms} = {values} = {self.total:.6g}$$"
 
 
-def derivation(output: Value, wrt: Value, max_paths: int = 100) -> Derivation:
-    """The chain rule term by term through labelled values, with their numbers.
+def _number(x: float) -> str:
+    """A factor as written in a sum: six significant digits, negatives in brackets."""
+    return f"({x:.6g})" if x < 0 else f"{x:.6g}"
 
-    Unlabelled intermediate nodes are folded into the step between labelled ones (as
-    articles write dE/dy without naming ½(t − y)²'s inner nodes).
+
+def _product(numbers: list[float]) -> float:
+    result = 1.0
+    for x in numbers:
+        result *= x
+    return result
+
+
+def derivation(
+    output: Value, wrt: Value, max_paths: int = 20, labelled: bool = False
+) -> Derivation:
+    """The chain rule for d output / d wrt, term by term, with the number of every factor.
+
+    One product of local derivatives per path from `wrt` to the output, through every node
+    (unlabelled ones by their automatic names v₁, v₂, ...), and their sum. Past `max_paths`
+    paths, the first `max_paths` are written out and the rest counted (the total is still
+    the whole derivative). With `labelled=True` the path runs through labelled values only,
+    each factor carrying the derivative through the hidden nodes between them, as articles
+    write dE/dw5 = dE/dy · dy/dw5.
     """
     _check_node(output, "output")
     _check_node(wrt, "wrt")
     graph = Graph.of(output)
     if wrt not in graph:
         raise ValueError(f"wrt is not part of the graph that computes the output: {wrt!r}")
-    paths = paths_in(graph, wrt, max_paths, labelled=True)
+    edges_into = labelled_edges(graph, also_keep=wrt) if labelled else graph.edges_into
+    count = graph.count_paths(wrt, edges_into)
+    paths = list(islice(_walk_paths(graph, wrt, edges_into), max_paths))
     names = graph.names
     symbolic = [
         [(names[p.nodes[i + 1]], names[p.nodes[i]]) for i in reversed(range(len(p.locals)))]
         for p in paths
     ]
     numbers = [list(reversed(p.locals)) for p in paths]
-    total = sum(p.product for p in paths)
-    return Derivation(symbolic, numbers, total, names[output], names[wrt])
+    total = graph.push_forward({wrt: 1.0})[output] if wrt is not output else 1.0
+    return Derivation(symbolic, numbers, total, names[output], names[wrt], count - len(paths))
 
 
 def _tex(name: str) -> str:

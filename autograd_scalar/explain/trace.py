@@ -2,46 +2,62 @@
 
 `trace_backward(output)` does exactly what `output.backward()` does, in the same order and
 with the same arithmetic, and records one `Step` per edge: which node passes its grad on, to
-which parent, the local derivative, the contribution added, and the parent's grad before and
-after. In Jupyter, `trace.stepper()` walks through the steps with a drawing of each.
+which parent, the local derivative, the contribution added, and the parent's actual `.grad`
+before and after. Steps count from 0 everywhere: `trace[i]`, row i of the table,
+`trace.drawing(i)` and step i of the stepper are one step. In Jupyter, `trace.stepper()` walks
+through the steps with a drawing of each; `trace.save_html(path)` writes the same stepper as
+one web page that needs no Python.
 """
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from ..core import backward as reverse_mode
 from ..core.graph import Graph
 from ..core.value import Value
-from .draw import Drawing, draw, fmt
+from .draw import Drawing, draw, fit_to_width, fmt
 
 
 @dataclass(frozen=True)
 class Step:
-    """One application of the chain rule: parent.grad += local * child.grad."""
+    """One application of the chain rule: parent.grad += local × upstream.
+
+    `upstream` is d output / d child, this pass's share of the child's grad; `before` and
+    `after` are the parent's actual `.grad`, earlier passes included.
+    """
 
     index: int
     child: Value
     parent: Value
     slot: int  # the parent's position in child.parents (x * x uses x at 0 and at 1)
     local: float
-    child_grad: float
+    upstream: float
     before: float
     after: float
 
     @property
     def contribution(self) -> float:
-        return self.local * self.child_grad
+        return self.local * self.upstream
 
 
 class BackwardTrace:
     """The steps of one backward pass, printable as a table and steppable in Jupyter."""
 
-    def __init__(self, output: Value, steps: list[Step], names: dict[Value, str]) -> None:
+    def __init__(
+        self,
+        output: Value,
+        steps: list[Step],
+        names: dict[Value, str],
+        start: dict[Value, float] | None = None,
+    ) -> None:
         self.output = output
         self.steps = steps
         self.names = names
+        self.start = {output: 1.0} if start is None else start
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -50,18 +66,20 @@ class BackwardTrace:
         return self.steps[i]
 
     def grads_after(self, i: int) -> dict[Value, float]:
-        """This pass's gradients once steps 0..i are done (i = -1: only the seed)."""
-        grads = {self.output: 1.0}
+        """Every node's `.grad` once steps 0..i are done (i = -1: only the output seeded).
+
+        Grads from earlier passes are included: the numbers are what `.grad` really held.
+        """
+        grads = dict(self.start)
         for step in self.steps[: i + 1]:
             grads[step.parent] = step.after
         return grads
 
-    def drawing(self, i: int, **draw_options) -> Drawing:
-        """The graph after step i, its edge highlighted, with the grads filled in so far.
+    def drawing(self, i: int, **draw_options: Any) -> Drawing:
+        """The graph after step i, its edge highlighted, with the grads as they were then.
 
-        `i` counts from 0, like `trace[i]` (and -1 is the last step); the table and the
-        stepper number steps from 1, so the table's step 10 is `trace.drawing(9)`. In a
-        collapsed drawing (collapse="labels") a step along a hidden edge has none to colour.
+        `i` counts from 0, as `trace[i]`, the table and the stepper do (-1 is the last step).
+        In a collapsed drawing a step along a hidden edge has no edge to colour.
         """
         step = self.steps[i]
         return draw(
@@ -75,10 +93,10 @@ class BackwardTrace:
         """The table: one row per step, as text."""
         return [
             [
-                str(s.index + 1),
+                str(s.index),
                 f"{self.names[s.child]} → {self.names[s.parent]}",
                 fmt(s.local),
-                fmt(s.child_grad),
+                fmt(s.upstream),
                 fmt(s.contribution),
                 fmt(s.before),
                 fmt(s.after),
@@ -86,7 +104,7 @@ class BackwardTrace:
             for s in self.steps
         ]
 
-    HEADER = ["step", "edge", "local", "child grad", "added", "grad before", "grad after"]
+    HEADER = ["step", "edge", "local", "upstream", "added", "grad before", "grad after"]
 
     def _no_steps(self) -> str:
         return f"no steps: {self.names[self.output]} is a leaf; backward() only sets its grad to 1"
@@ -112,7 +130,30 @@ class BackwardTrace:
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
-    def stepper(self, **draw_options):
+    def caption(self, i: int) -> str:
+        """Step i in words: the edge, and the parent's grad before, plus local × upstream."""
+        step = self.steps[i]
+        row = self.rows()[step.index]
+        parent = self.names[step.parent]
+        return (
+            f"step {row[0]} of 0–{len(self) - 1}: {row[1]}: "
+            f"{parent}.grad = {row[5]} + {row[2]} × {row[3]} = {row[6]}"
+        )
+
+    def save_html(self, path: str | Path, max_steps: int = 500, **draw_options: Any) -> Path:
+        """Write the stepper as one self-contained web page: every step's drawing and
+        caption, previous / next buttons, a slider and the arrow keys, no Python behind it.
+
+        `draw_options` go to each step's drawing; past `max_steps` steps it refuses.
+        """
+        from .page import stepper_page
+
+        page = stepper_page(self, max_steps, **draw_options)  # before the file is touched
+        path = Path(path)
+        path.write_text(page, encoding="utf-8")
+        return path
+
+    def stepper(self, **draw_options: Any) -> Any:
         """An ipywidgets stepper (previous / next / slider) showing each step's drawing.
 
         Without ipywidgets (a plain notebook runner, a terminal), or with no steps to take,
@@ -121,13 +162,13 @@ class BackwardTrace:
         if not self.steps:
             return self
         try:
-            import ipywidgets as widgets
+            import ipywidgets as widgets  # type: ignore[import-untyped]
         except ImportError:
             return self
         return _widget(self, widgets, draw_options)
 
 
-def _widget(trace: BackwardTrace, widgets, draw_options: dict):
+def _widget(trace: BackwardTrace, widgets: Any, draw_options: dict[str, Any]) -> Any:
     """Previous/next buttons and a slider over the steps, above the current drawing."""
     slider = widgets.IntSlider(value=0, min=0, max=len(trace) - 1, description="step")
     previous = widgets.Button(description="◀ previous")
@@ -135,14 +176,9 @@ def _widget(trace: BackwardTrace, widgets, draw_options: dict):
     caption = widgets.HTML()
     picture = widgets.HTML()
 
-    def show(_=None) -> None:
-        step = trace[slider.value]
-        row = trace.rows()[slider.value]
-        caption.value = (
-            f"<b>step {row[0]} of {len(trace)}</b>: {html.escape(row[1])}: "
-            f"grad {row[5]} + {row[2]} × {row[3]} = {row[6]}"
-        )
-        picture.value = trace.drawing(step.index, **draw_options).svg()
+    def show(_: object = None) -> None:
+        caption.value = f"<b>{html.escape(trace.caption(slider.value))}</b>"
+        picture.value = fit_to_width(trace.drawing(slider.value, **draw_options).svg())
 
     previous.on_click(lambda _: setattr(slider, "value", max(slider.value - 1, 0)))
     following.on_click(lambda _: setattr(slider, "value", min(slider.value + 1, slider.max)))
@@ -155,18 +191,21 @@ def trace_backward(output: Value) -> BackwardTrace:
     """Run `output.backward()` and record every edge it took (grads end up the same).
 
     The pass is `backward()`'s own (the same loop, bookkeeping and rollback); the steps are
-    read off it: each edge adds local × its child's grad to its parent's grad.
+    read off it: each edge adds local × upstream (d output / d child) to its parent's grad.
     """
     if not isinstance(output, Value):
         raise TypeError(f"trace_backward() takes a Value, got {type(output).__name__}")
     graph = Graph.of(output)
     backward_pass = reverse_mode.run(graph, report=True)
     shares = dict(zip(graph.order, backward_pass.shares))
-    running = {output: shares[output]}
+    earlier = dict(zip(graph.order, backward_pass.before))
+    start = dict(earlier)
+    start[output] = earlier[output] + shares[output]
+    running = {output: shares[output]}  # this pass's share so far, summed as backward() does
     steps: list[Step] = []
     for edge, added in reverse_mode.contributions(backward_pass):
-        before = running.get(edge.parent, 0.0)
-        running[edge.parent] = before + added
+        share = running.get(edge.parent, 0.0)
+        running[edge.parent] = share + added
         steps.append(
             Step(
                 len(steps),
@@ -174,9 +213,9 @@ def trace_backward(output: Value) -> BackwardTrace:
                 edge.parent,
                 edge.use,
                 edge.local,
-                shares[edge.child],
-                before,
-                running[edge.parent],
+                float(shares[edge.child]),
+                earlier[edge.parent] + share,
+                earlier[edge.parent] + running[edge.parent],
             )
         )
-    return BackwardTrace(output, steps, graph.names)
+    return BackwardTrace(output, steps, graph.names, start)

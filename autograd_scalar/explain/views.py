@@ -1,15 +1,25 @@
-"""The collapsed view of a graph: only the labelled values, the inputs and the output, joined
-by edges that carry the derivative through the hidden nodes between them.
+"""Collapsed views of a graph: some nodes kept, joined by edges that carry the derivative
+through the hidden nodes between them.
+
+- `labelled_edges`: the labelled values, the inputs and the output;
+- `neuron_edges`: one node per neuron (a weighted sum Σ wᵢ·xᵢ + b and the activation applied
+  to it), the data inputs and the output; weights and biases fold into the neurons;
+- `layers`: the neurons grouped by the inputs they share, one group per layer.
 
 The derivative of a kept node with respect to a kept ancestor sums, over the paths that pass
 through hidden nodes only, the products of local derivatives. Every path of the full graph
-splits into such segments, so sums over paths are unchanged.
+from a kept node splits into such segments, so sums over paths are unchanged.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..core.graph import Edge, Graph
 from ..core.value import Value
+
+WEIGHTED_SUMS = ("dot", "linear")
+"""The ops a neuron starts with: their parents are w₁..wₙ, x₁..xₙ (and b for linear)."""
 
 
 def is_kept(graph: Graph, node: Value, also_keep: Value | None = None) -> bool:
@@ -18,7 +28,13 @@ def is_kept(graph: Graph, node: Value, also_keep: Value | None = None) -> bool:
 
 
 def labelled_edges(graph: Graph, also_keep: Value | None = None) -> dict[Value, list[Edge]]:
-    """Edges between kept nodes only, into each kept node with parents; `use` counts them.
+    """Edges between kept nodes only, into each kept node with parents; `use` counts them."""
+    return collapsed_edges(graph, {n for n in graph.order if is_kept(graph, n, also_keep)})
+
+
+def collapsed_edges(graph: Graph, keep: set[Value]) -> dict[Value, list[Edge]]:
+    """Edges between the nodes of `keep`, each carrying the derivative through hidden nodes
+    (hidden leaves simply drop out); into each kept node with parents, `use` counting them.
 
     One pass in order, forward mode with a tangent per kept node: each hidden node holds
     d(node)/d(k) for the kept nodes k it is reached from through hidden nodes only, summed
@@ -31,12 +47,72 @@ def labelled_edges(graph: Graph, also_keep: Value | None = None) -> dict[Value, 
         for edge in graph.edges_into.get(node, ()):
             for kept, slope in through[edge.parent].items():
                 reached[kept] = reached.get(kept, 0.0) + edge.local * slope
-        if is_kept(graph, node, also_keep):
+        if node in keep:
             if node.parents:
+                parents = sorted(reached, key=graph.position.__getitem__)  # in reading order
                 into[node] = [
-                    Edge(node, kept, use, slope)
-                    for use, (kept, slope) in enumerate(reached.items())
+                    Edge(node, parent, use, reached[parent]) for use, parent in enumerate(parents)
                 ]
             reached = {node: 1.0}
         through[node] = reached
     return into
+
+
+@dataclass(frozen=True)
+class Neuron:
+    """A neuron found in a recorded graph: activation(Σ wᵢ·xᵢ + b), or the sum alone."""
+
+    total: Value
+    output: Value
+    weights: tuple[Value, ...]
+    bias: Value | None
+    inputs: tuple[Value, ...]
+
+
+def neurons(graph: Graph) -> list[Neuron]:
+    """Every weighted sum of the graph with the activation that alone uses it, in order."""
+    users: dict[Value, list[Value]] = {}
+    for edge in graph.edges:
+        users.setdefault(edge.parent, []).append(edge.child)
+    found = []
+    for node in graph.order:
+        if node.op is None or node.op.name not in WEIGHTED_SUMS:
+            continue
+        n = len(node.parents) // 2
+        after = users.get(node, [])
+        activated = len(after) == 1 and _is_activation_of(after[0], node)
+        bias = node.parents[-1] if node.op.name == "linear" else None
+        found.append(
+            Neuron(
+                node,
+                after[0] if activated else node,
+                node.parents[:n],
+                bias,
+                node.parents[n : 2 * n],
+            )
+        )
+    return found
+
+
+def _is_activation_of(node: Value, total: Value) -> bool:
+    return node.op is not None and node.op.activation and node.parents == (total,)
+
+
+def neuron_edges(graph: Graph, found: list[Neuron]) -> dict[Value, list[Edge]]:
+    """The neuron view: edges between neuron outputs, data inputs and the output.
+
+    Weights and biases that are leaves drop out (they belong to their neuron); every other
+    leaf is a data input and stays.
+    """
+    parameters = {p for n in found for p in (*n.weights, n.bias) if p is not None}
+    keep = {n.output for n in found} | {graph.output}
+    keep |= {leaf for leaf in graph.inputs if leaf not in parameters}
+    return collapsed_edges(graph, keep)
+
+
+def layers(found: list[Neuron]) -> list[list[Neuron]]:
+    """The neurons grouped by the inputs they share (one group per layer), in order."""
+    groups: dict[tuple[Value, ...], list[Neuron]] = {}
+    for neuron in found:
+        groups.setdefault(neuron.inputs, []).append(neuron)
+    return list(groups.values())

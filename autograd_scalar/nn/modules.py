@@ -1,4 +1,10 @@
-"""Neural-network building blocks made of `Value`s: Neuron, Layer and MLP."""
+"""Neural-network building blocks made of `Value`s: Neuron, Layer and MLP.
+
+Every parameter is labelled from its place in the model, as the path that reaches it:
+`L1.n2.w0` is `model.layers[1].neurons[2].weights[0]` (state-dict key
+`layers.1.neurons.2.w0`), `L1.n2.b` its bias, and a neuron's output is labelled `L1.n2`,
+so drawings, traces and derivations name them without the user labelling anything.
+"""
 
 from __future__ import annotations
 
@@ -92,12 +98,21 @@ class Neuron(Module):
         self.weights = [Value(rng.uniform(-bound, bound)) for _ in range(n_inputs)]
         self.bias = Value(0.0) if bias else None
         self.activation = activation
+        self.rename("")
+
+    def rename(self, name: str) -> None:
+        """Label the parameters `name.w0`, ..., `name.b` and, from now on, the output `name`."""
+        self.name = name
+        for key, p in self.named_parameters():
+            p.label = f"{name}.{key}" if name else key
 
     def __call__(self, inputs: Sequence[Value | Number]) -> Value:
         if len(inputs) != len(self.weights):
             raise ValueError(f"neuron takes {len(self.weights)} inputs, got {len(inputs)}")
         total = dot(self.weights, inputs, self.bias)
-        return total if self.activation == LINEAR else apply(OPS[self.activation], total)
+        out = total if self.activation == LINEAR else apply(OPS[self.activation], total)
+        out.label = self.name
+        return out
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         named = [(f"w{i}", w) for i, w in enumerate(self.weights)]
@@ -122,9 +137,18 @@ class Layer(Module):
         _check_count(n_outputs, "n_outputs")
         rng = rng or random.Random(0)
         self.neurons = [Neuron(n_inputs, activation, bias, rng) for _ in range(n_outputs)]
+        self.rename("")
+
+    def rename(self, name: str) -> None:
+        """Name each neuron `name.n0`, `name.n1`, ... (`n0`, ... when `name` is empty)."""
+        for j, neuron in enumerate(self.neurons):
+            neuron.rename(f"{name}.n{j}" if name else f"n{j}")
 
     def __call__(self, inputs: Sequence[Value | Number]) -> list[Value]:
-        return [neuron(inputs) for neuron in self.neurons]
+        """Each neuron's output; plain-number inputs become one leaf each (x0, x1, ...),
+        shared by all the neurons."""
+        shared = [x if isinstance(x, Value) else Value(x, f"x{i}") for i, x in enumerate(inputs)]
+        return [neuron(shared) for neuron in self.neurons]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [
@@ -170,6 +194,8 @@ class MLP(Module):
             Layer(sizes[i], sizes[i + 1], activations[i], bias, rng)
             for i in range(len(layer_sizes))
         ]
+        for i, layer in enumerate(self.layers):
+            layer.rename(f"L{i}")
 
     def __call__(self, inputs: Sequence[Value | Number]) -> Value | list[Value]:
         """The network's output: a single `Value` when the last layer has one neuron."""

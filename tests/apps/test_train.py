@@ -9,8 +9,10 @@ from autograd_scalar import MLP, Value
 from autograd_scalar.apps.cli import main
 from autograd_scalar.apps.train import (
     MOONS_STEPS,
+    decision_grid,
     fit,
     plot_loss,
+    plot_moons,
     train_color_regression,
     train_moons,
 )
@@ -113,6 +115,34 @@ def test_plot_loss_writes_a_png(tmp_path) -> None:
     path = tmp_path / "loss.png"
     plot_loss([3.0, 2.0, 1.0], path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_decision_grid_is_the_models_score_over_the_points_range() -> None:
+    net = MLP(2, [3, 1], seed=0)
+    points = [[0.0, 1.0], [2.0, -1.0]]
+    xs, ys, scores = decision_grid(net, points, resolution=5)
+    assert (xs[0], xs[-1], ys[0], ys[-1]) == (-0.5, 2.5, -1.5, 1.5)  # a margin of 0.5
+    assert len(scores) == 5 and all(len(row) == 5 for row in scores)
+    assert scores[3][1] == net([xs[1], ys[3]]).data  # row by y, column by x
+
+
+def test_moons_plot_shows_the_loss_beside_the_decision_boundary(tmp_path) -> None:
+    result = train_moons(steps=3, progress=False)
+    assert len(result.points) == len(result.labels) == 100
+    fig = plot_moons(result, resolution=10)
+    loss_ax, plane_ax = fig.axes
+    assert loss_ax.get_title() == "loss" and len(loss_ax.lines[0].get_xdata()) == 3
+    assert plane_ax.get_title().startswith("decision boundary")
+    assert len(plane_ax.collections[-1].get_offsets()) == 100  # every point drawn
+    path = plot_moons(result, tmp_path / "moons.png", resolution=10)
+    assert (tmp_path / "moons.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path is not None
+
+
+def test_cli_moons_plot(tmp_path, capsys) -> None:
+    png = tmp_path / "moons.png"
+    assert main(["train", "moons", "--steps", "2", "--quiet", "--plot", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"wrote {png}" in capsys.readouterr().out
 
 
 def test_cli_trains_plots_and_saves(tmp_path, capsys) -> None:

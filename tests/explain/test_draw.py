@@ -1,6 +1,8 @@
 """Drawing: the SVG (parsed as XML) shows every value's label, data and grad and every edge's
 local derivative; both renderers work; large graphs are refused or collapsed, never hung."""
 
+import math
+import re
 import shutil
 import xml.etree.ElementTree as ET
 
@@ -102,9 +104,88 @@ def test_wasm_renderer_works_with_dot_hidden(monkeypatch, worked) -> None:
         render("digraph { a }", backend="dot")
 
 
-def test_jupyter_display_is_svg(worked) -> None:
-    svg = draw(worked.before.E, backend="wasm")._repr_svg_()
-    assert ET.fromstring(svg).tag == f"{SVG}svg"
+def test_jupyter_display_shrinks_to_the_output_width(worked) -> None:
+    drawing = draw(worked.before.E, backend="wasm")
+    natural = ET.fromstring(drawing.svg())
+    shown = ET.fromstring(drawing._repr_html_())
+    assert shown.tag == f"{SVG}svg"
+    assert shown.get("width") == "100%" and shown.get("height") is None
+    assert shown.get("viewBox") == natural.get("viewBox")  # the aspect ratio is kept
+    assert f"max-width: {natural.get('width')}" in shown.get("style")  # never grows
+
+
+def text_positions(svg: str) -> dict[str, tuple[float, float]]:
+    """Where each node's first text (its name) is drawn: {text: (x, y)}."""
+    root = ET.fromstring(svg)
+    found = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "node":
+            text = next(g.iter(f"{SVG}text"))
+            found[text.text.strip()] = (float(text.get("x")), float(text.get("y")))
+    return found
+
+
+def test_the_network_reads_in_order_with_the_output_last(worked, backend: str) -> None:
+    at = text_positions(draw(worked.before.E, backend=backend).svg())
+    for first, second in [("x1", "x2"), ("w1", "w2"), ("w3", "w4"), ("h1", "h2"), ("w5", "w6")]:
+        assert at[first][1] < at[second][1], f"{first} should be above {second}"
+    assert at["E"][0] == max(x for x, _ in at.values())  # the output at the right end
+    at = text_positions(draw(worked.before.E, rankdir="TB", backend=backend).svg())
+    assert at["x1"][0] < at["x2"][0] and at["h1"][0] < at["h2"][0]
+    assert at["E"][1] == max(y for _, y in at.values())  # at the bottom
+
+
+def bezier_points(d: str) -> list[tuple[float, float]]:
+    """Points along an SVG path of cubic Bézier segments (how Graphviz draws edges)."""
+    numbers = [float(v) for v in re.findall(r"-?[\d.]+", d)]
+    points = list(zip(numbers[::2], numbers[1::2]))
+    sampled = []
+    for i in range(0, len(points) - 3, 3):
+        p0, p1, p2, p3 = points[i : i + 4]
+        for k in range(21):
+            t = k / 20
+            sampled.append(
+                tuple(
+                    (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t * t * c + t**3 * e
+                    for a, b, c, e in zip(p0, p1, p2, p3)
+                )
+            )
+    return sampled
+
+
+def label_distances(svg: str) -> dict[str, tuple[float, float]]:
+    """For each labelled edge (by its title): the label's distance to its own edge and to
+    the nearest other edge."""
+    root = ET.fromstring(svg)
+    edges = []
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "edge":
+            path, text = next(g.iter(f"{SVG}path")), next(g.iter(f"{SVG}text"), None)
+            edges.append((g.find(f"{SVG}title").text, bezier_points(path.get("d")), text))
+    distances = {}
+    for title, _, text in edges:
+        if text is None:
+            continue
+        x, y = float(text.get("x")), float(text.get("y")) - 4  # the middle of the digits
+        to = {t: min(math.hypot(px - x, py - y) for px, py in pts) for t, pts, _ in edges}
+        own = to.pop(title)
+        distances[title] = (own, min(to.values()))
+    return distances
+
+
+def test_crossing_edges_keep_their_labels_apart(worked, backend: str) -> None:
+    # x1 and x2 each feed h1 and h2, so x1 → h2 (2.3) and x2 → h1 (1.5) cross; each label
+    # must sit clearly nearer its own edge than any other (it used to sit on the crossing)
+    drawing = draw(worked.before.E, backend=backend)
+    boxes = [line.split() for line in drawing.source.splitlines() if "shape=record" in line]
+    x_ids = [words[0] for words in boxes if words[1] in ('[label="x1', '[label="x2')]
+    distances = label_distances(drawing.svg())
+    from_x = {t: d for t, d in distances.items() if t.split("->")[0].strip() in x_ids}
+    assert len(from_x) == 4
+    for title, (own, other) in from_x.items():
+        assert other > 1.3 * own, (
+            f"the label of {title} is {own:.1f} from it, {other:.1f} from another"
+        )
 
 
 def test_collapse_labels_joins_labelled_values_through_hidden_ones(worked) -> None:
@@ -122,16 +203,66 @@ def test_collapse_labels_joins_labelled_values_through_hidden_ones(worked) -> No
 
 
 def test_large_graph_is_refused_with_advice_then_drawn_collapsed() -> None:
-    net = MLP(2, [16, 16, 1], seed=0)
-    for i, layer in enumerate(net.layers):
-        for j, neuron in enumerate(layer.neurons):
-            for k, w in enumerate(neuron.weights):
-                w.label = f"L{i}N{j}w{k}"
+    net = MLP(2, [16, 16, 1], seed=0)  # parameters are labelled by the model: L2.n0.w15
     out = net([0.5, -0.5])
-    with pytest.raises(ValueError, match="collapse='labels'"):
+    with pytest.raises(ValueError, match="level='neuron'"):
         draw(out, max_nodes=200)
     collapsed = draw(out, collapse="labels", backend="wasm", max_nodes=400)
-    assert "L2N0w15" in svg_texts(collapsed.svg())
+    assert "L2.n0.w15" in svg_texts(collapsed.svg())
+
+
+def svg_size_in_pixels(svg: str) -> tuple[float, float]:
+    """The drawing's size as `dot -Tpng` writes it: points at 96 pixels per 72 points."""
+    root = ET.fromstring(svg)
+    return tuple(float(root.get(side).removesuffix("pt")) * 96 / 72 for side in ("width", "height"))
+
+
+def test_an_mlp_at_neuron_level_fits_one_screen_with_layers_left_to_right(backend: str) -> None:
+    net = MLP(2, [16, 16, 1], activation="relu", seed=0)
+    out = net([0.5, -1.0])
+    out.backward()
+    svg = draw(out, level="neuron", backend=backend).svg()
+    assert max(svg_size_in_pixels(svg)) <= 2000
+    at = text_positions(svg)
+    assert len(at) == 2 + 16 + 16 + 1  # two inputs and one box per neuron, nothing else
+    columns = [{at[name][0] for name in at if name.startswith(f"L{i}.")} for i in range(3)]
+    assert max(at["x0"][0], at["x1"][0]) < min(columns[0])
+    assert max(columns[0]) < min(columns[1]) and max(columns[1]) < min(columns[2])
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot program is not installed")
+def test_the_neuron_level_png_is_at_most_2000_pixels(tmp_path) -> None:
+    import struct
+
+    net = MLP(2, [16, 16, 1], activation="relu", seed=0)
+    png = draw(net([0.5, -1.0]), level="neuron", backend="dot").save(tmp_path / "n.png")
+    width, height = struct.unpack(">II", png.read_bytes()[16:24])  # the IHDR chunk
+    assert max(width, height) <= 2000
+
+
+def test_a_neuron_box_shows_its_sum_and_activation_and_its_edges_carry_d_neuron_d_input() -> None:
+    net = MLP(2, [2, 1], activation="tanh", seed=3)
+    x = [Value(0.3, "a"), Value(-0.7, "b")]
+    out = net(x)
+    drawing = draw(out, level="neuron", backend="wasm")
+    texts = svg_texts(drawing.svg())
+    neuron = net.layers[0].neurons[1]
+    total = sum(w.data * v.data for w, v in zip(neuron.weights, x)) + neuron.bias.data
+    assert "L0.n1" in texts and f"tanh = {fmt(math.tanh(total))}" in texts
+    assert not any(t.startswith("L0.n1.w") for t in texts)  # weights folded into the neuron
+    # d L0.n1 / d a = w0 · tanh'(Σ), by the chain rule worked by hand
+    expected = neuron.weights[0].data * (1 - math.tanh(total) ** 2)
+    assert fmt(expected) in edge_labels(drawing.svg())
+
+
+def test_an_mlp_at_layer_level_is_one_box_per_layer() -> None:
+    net = MLP(2, [16, 16, 1], activation="relu", seed=0)
+    svg = draw(net([0.5, -1.0]), level="layer", backend="wasm").svg()
+    texts = svg_texts(svg)
+    for box in (["inputs", "2 values"], ["L0", "2 → 16", "relu"], ["L1", "16 → 16", "relu"]):
+        assert set(box) <= set(texts)
+    assert {"L2", "16 → 1", "linear"} <= set(texts)
+    assert sorted(edge_labels(svg)) == ["16 edges", "256 edges", "32 edges"]
 
 
 @pytest.mark.parametrize(
@@ -142,6 +273,8 @@ def test_large_graph_is_refused_with_advice_then_drawn_collapsed() -> None:
         (lambda: draw(Value(1.0), collapse="depth"), ValueError, "collapse"),
         (lambda: render("digraph {}", backend="cairo"), ValueError, "backend"),
         (lambda: draw(Value(1.0), backend="cairo"), ValueError, "backend"),
+        (lambda: draw(Value(1.0), level="neurons"), ValueError, "level"),
+        (lambda: draw(Value(1.0), level="layer", collapse="labels"), ValueError, "collapse"),
     ],
 )
 def test_bad_arguments(call, error, words: str) -> None:

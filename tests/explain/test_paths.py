@@ -82,18 +82,65 @@ def test_explosion_guard_fires_at_once() -> None:
     assert len(all_paths(out, x, max_paths=1024)) == 1024
 
 
-def test_derivations_of_the_seed_network() -> None:
+def test_derivations_through_labelled_values_are_the_articles() -> None:
     net = examples.w1_w6_network()
     g = examples.forward(net)
     w = net.parameters()
-    assert str(derivation(g.E, w[0])) == (
+    assert str(derivation(g.E, w[0], labelled=True)) == (
         "dE/dw1 = dE/dy · dy/dh1 · dh1/dw1\n       = 1.05 · 1 · 1\n       = 1.05"
     )
-    assert str(derivation(g.E, w[4])) == (
+    assert str(derivation(g.E, w[4], labelled=True)) == (
         "dE/dw5 = dE/dy · dy/dw5\n       = 1.05 · 1.25\n       = 1.3125"
     )
-    latex = derivation(g.E, w[5])._repr_latex_()
+    latex = derivation(g.E, w[5], labelled=True)._repr_latex_()
     assert r"\frac{\partial E}{\partial w_{6}}" in latex and "1.05 \\cdot 3.8 = 3.99" in latex
+
+
+def test_derivation_writes_every_local_derivative_by_default() -> None:
+    net = examples.w1_w6_network()
+    g = examples.forward(net)
+    # E = ½·v₅, v₅ = v₄², v₄ = 4 − y: by hand ½ · 2v₄ · (−1) with v₄ = −1.05, then y = … + w5·h1
+    assert str(derivation(g.E, net.parameters()[4])) == (
+        "dE/dw5 = dE/dv₅ · dv₅/dv₄ · dv₄/dy · dy/dw5\n"
+        "       = 0.5 · (-2.1) · (-1) · 1.25\n"
+        "       = 1.3125"
+    )
+
+
+def test_derivation_of_baydins_example_names_the_unlabelled_nodes() -> None:
+    # y = ln x1 + x1·x2 − sin x2 at (2, 5), the example of Baydin et al.'s survey:
+    # v₁ = ln x1, v₂ = x1·x2, v₃ = v₁ + v₂, v₄ = sin x2, y = v₃ − v₄
+    x1, x2 = Value(2.0, label="x1"), Value(5.0, label="x2")
+    y = x1.log() + x1 * x2 - x2.sin()
+    y.label = "y"
+    assert str(derivation(y, x1)) == (
+        "dy/dx1 = dy/dv₃ · dv₃/dv₁ · dv₁/dx1 + dy/dv₃ · dv₃/dv₂ · dv₂/dx1\n"
+        "       = 1 · 1 · 0.5 + 1 · 1 · 5\n"
+        "       = 0.5 + 5\n"
+        "       = 5.5"
+    )
+    by_hand = 2.0 - math.cos(5.0)  # dy/dx2 = x1 − cos x2
+    text = str(derivation(y, x2))
+    assert text.splitlines()[0] == "dy/dx2 = dy/dv₃ · dv₃/dv₂ · dv₂/dx2 + dy/dv₄ · dv₄/dx2"
+    assert f"1 · 1 · 2 + (-1) · {math.cos(5.0):.6g}" in text
+    assert text.endswith(f"= {by_hand:.6g}")
+    # through labelled values only, nothing lies between x1 and y: no "dy/dx1 = dy/dx1"
+    assert str(derivation(y, x1, labelled=True)) == "dy/dx1 = 5.5"
+
+
+def test_derivation_past_the_cap_writes_some_terms_and_says_how_many_are_left() -> None:
+    x = Value(1.5, label="x")
+    y = x
+    for _ in range(6):  # y = 2⁶·x by doubling: 2⁶ paths, each with product 1
+        y = y + y
+    y.label = "y"
+    d = derivation(y, x, max_paths=3)
+    assert d.omitted == 64 - 3 and len(d.numbers) == 3
+    assert d.total == 64.0  # still the whole derivative
+    text = str(d)
+    assert "+ … (61 more paths not written out)" in text.splitlines()[0]
+    assert text.endswith("= 64")
+    assert r"\dots" in d._repr_latex_()
 
 
 def test_derivation_of_the_small_graph_has_one_term_per_path() -> None:

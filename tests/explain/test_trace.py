@@ -30,7 +30,7 @@ def test_each_step_adds_local_times_child_grad() -> None:
     g = examples.forward(examples.w1_w6_network())
     trace = trace_backward(g.E)
     for step in trace.steps:
-        assert step.after == step.before + step.local * step.child_grad
+        assert step.after == step.before + step.local * step.upstream
     # x2 feeds h2 (weight 3) and h1 (weight 1.5); backward reaches h2 first, then h1 adds to it
     into_x2 = [s for s in trace.steps if s.parent is g.x[1]]
     assert [round(s.after, 12) for s in into_x2] == [3.15, 4.725]
@@ -39,9 +39,25 @@ def test_each_step_adds_local_times_child_grad() -> None:
 def test_grads_after_a_step_show_the_pass_half_done() -> None:
     g = examples.forward(examples.w1_w6_network())
     trace = trace_backward(g.E)
-    assert trace.grads_after(-1) == {g.E: 1.0}
+    seeded = trace.grads_after(-1)
+    assert seeded[g.E] == 1.0 and all(seeded[n] == 0.0 for n in seeded if n is not g.E)
     final = trace.grads_after(len(trace) - 1)
     assert all(final[n] == n.grad for n in final)
+
+
+def test_on_a_graph_with_grads_the_trace_shows_the_real_grads() -> None:
+    g = examples.small_graph()  # backward() has run once: b.grad is 5
+    assert g.b.grad == 5.0
+    trace = trace_backward(g.e)
+    into_b = [s for s in trace.steps if s.parent is g.b]
+    # backward reaches d (de/dd = 3) before c (2): 5 → 8 → 10
+    assert [(s.before, s.after) for s in into_b] == [(5.0, 8.0), (8.0, 10.0)]
+    assert g.b.grad == 10.0  # what the last step says, as backward() leaves it
+    for step in trace.steps:  # each step's "after" is the parent's final grad once it is done
+        last = [s for s in trace.steps if s.parent is step.parent][-1]
+        assert last.after == step.parent.grad
+    assert trace.grads_after(-1)[g.e] == 2.0  # the seed adds 1 to e's earlier 1
+    assert "grad 10" in trace.drawing(-1).source and "grad 5" in trace.drawing(0).source
 
 
 def test_trace_prints_a_table() -> None:
@@ -51,9 +67,31 @@ def test_trace_prints_a_table() -> None:
     text = str(trace)
     assert repr(trace) == text
     lines = text.splitlines()
-    assert lines[0].split()[:2] == ["step", "edge"]
+    assert lines[0].split() == [
+        "step",
+        "edge",
+        "local",
+        "upstream",
+        "added",
+        "grad",
+        "before",
+        "grad",
+        "after",
+    ]
     assert len(lines) == 1 + 5
     assert "c → b" in text and "d → b" in text
+
+
+def test_steps_are_numbered_alike_in_the_table_the_caption_the_drawing_and_the_index() -> None:
+    g = examples.small_graph()
+    g.e.zero_grad()
+    trace = trace_backward(g.e)
+    for i, (row, step) in enumerate(zip(str(trace).splitlines()[1:], trace.steps)):
+        assert row.split()[0] == str(i) == str(step.index)
+        assert trace[i] is step
+        assert trace.caption(i).startswith(f"step {i} of 0–4: ")
+        labels = highlighted_labels(trace.drawing(i).source)
+        assert labels == [f"{step.local:.6g}"]
 
 
 def test_trace_accumulates_like_backward() -> None:
@@ -138,10 +176,10 @@ def test_stepper_with_ipywidgets_walks_the_steps() -> None:
     assert isinstance(box, widgets.VBox)
     previous, following, slider = box.children[0].children
     caption = box.children[1]
-    assert "step 1 of 5" in caption.value
+    assert "step 0 of 0–4" in caption.value
     following.click()
     following.click()
-    assert slider.value == 2 and "step 3 of 5" in caption.value
+    assert slider.value == 2 and "step 2 of 0–4" in caption.value
     previous.click()
     assert slider.value == 1
     assert "<svg" in box.children[2].value

@@ -161,3 +161,40 @@ def test_parameter_names_follow_the_structure() -> None:
 def test_activations_from_any_iterable_and_an_agreeing_output_activation() -> None:
     net = MLP(2, [3, 1], activation=(a for a in ["relu", "sigmoid"]), output_activation="sigmoid")
     assert [layer.neurons[0].activation for layer in net.layers] == ["relu", "sigmoid"]
+
+
+def test_parameters_are_labelled_from_their_place_in_the_model() -> None:
+    net = MLP(2, [3, 1], seed=0)
+    # the label is the path to the parameter: L1.n0.w2 is net.layers[1].neurons[0].weights[2]
+    assert net.layers[1].neurons[0].weights[2].label == "L1.n0.w2"
+    assert net.layers[0].neurons[2].bias.label == "L0.n2.b"
+    # one label per parameter, each the short form of its state-dict key (keys unchanged)
+    for key, p in net.named_parameters():
+        short = key.replace("layers.", "L").replace("neurons.", "n")
+        assert p.label == short
+    assert len({p.label for p in net.parameters()}) == len(net.parameters())
+    assert [p.label for p in Neuron(2).parameters()] == ["w0", "w1", "b"]
+    assert [p.label for p in Layer(1, 2).parameters()] == ["n0.w0", "n0.b", "n1.w0", "n1.b"]
+
+
+def test_neuron_outputs_and_plain_inputs_are_labelled_when_called() -> None:
+    net = MLP(2, [3, 1], seed=0)
+    out = net([0.5, -1.0])
+    assert out.label == "L1.n0"
+    hidden = net.layers[0]([0.5, -1.0])
+    assert [h.label for h in hidden] == ["L0.n0", "L0.n1", "L0.n2"]
+    # a plain-number input becomes one leaf, shared by every neuron of the layer
+    firsts = {h.parents[2] for h in (n.parents[0] for n in hidden)}
+    assert len(firsts) == 1 and firsts.pop().label == "x0"
+    given = Value(0.5, label="a")
+    assert net.layers[0]([given, -1.0])[0].parents[0].parents[2] is given
+
+
+def test_state_files_keep_their_keys(tmp_path) -> None:
+    net = MLP(2, [2, 1], seed=0)
+    net.save(tmp_path / "s.json")
+    text = (tmp_path / "s.json").read_text()
+    assert '"layers.1.neurons.0.w1"' in text and "L1.n0" not in text
+    other = MLP(2, [2, 1], seed=5)
+    other.load(tmp_path / "s.json")
+    assert other.state_dict() == net.state_dict()
