@@ -1,9 +1,9 @@
 """Step through `backward()` one edge at a time.
 
 `trace_backward(output)` does exactly what `output.backward()` does, in the same order and
-with the same arithmetic, and records one `Step` per edge: which node passes its grad on, to
-which parent, the local derivative, the contribution added, and the parent's actual `.grad`
-before and after. Steps count from 0 everywhere: `trace[i]`, row i of the table,
+with the same arithmetic, and records one `ChainRuleStep` per edge: which node passes its
+grad on, to which parent, the local derivative, the contribution added, and the parent's
+actual `.grad` before and after. Steps count from 0 everywhere: `trace[i]`, row i of the table,
 `trace.drawing(i)` and step i of the stepper are one step. In Jupyter, `trace.stepper()` walks
 through the steps with a drawing of each; `trace.save_html(path)` writes the same stepper as
 one web page that needs no Python.
@@ -23,7 +23,7 @@ from .draw import Drawing, draw, fit_to_width, fmt
 
 
 @dataclass(frozen=True)
-class Step:
+class ChainRuleStep:
     """One application of the chain rule: parent.grad += local × upstream.
 
     `upstream` is d output / d child, this pass's share of the child's grad; `before` and
@@ -50,7 +50,7 @@ class BackwardTrace:
     def __init__(
         self,
         output: Value,
-        steps: list[Step],
+        steps: list[ChainRuleStep],
         names: dict[Value, str],
         start: dict[Value, float] | None = None,
     ) -> None:
@@ -62,7 +62,7 @@ class BackwardTrace:
     def __len__(self) -> int:
         return len(self.steps)
 
-    def __getitem__(self, i: int) -> Step:
+    def __getitem__(self, i: int) -> ChainRuleStep:
         return self.steps[i]
 
     def grads_after(self, i: int) -> dict[Value, float]:
@@ -202,12 +202,12 @@ def trace_backward(output: Value) -> BackwardTrace:
     start = dict(earlier)
     start[output] = earlier[output] + shares[output]
     running = {output: shares[output]}  # this pass's share so far, summed as backward() does
-    steps: list[Step] = []
+    steps: list[ChainRuleStep] = []
     for edge, added in reverse_mode.contributions(backward_pass):
         share = running.get(edge.parent, 0.0)
         running[edge.parent] = share + added
         steps.append(
-            Step(
+            ChainRuleStep(
                 len(steps),
                 edge.child,
                 edge.parent,
