@@ -36,6 +36,7 @@ from ..core.ops import Number, Op
 from ..core.value import Value
 from . import op_forms
 from .op_forms import DOMAIN_OPS, forward_code, has_forms, local_codes, number_code
+from .wengert import bar
 
 if TYPE_CHECKING:
     import numpy as np
@@ -113,21 +114,34 @@ class Program:
         helpers = [] if module else _helper_sources(self.graph)
         if helpers:
             head = ["from __future__ import annotations", "", *head, ""]
-            head.append("# from autograd_scalar.core.ops: the engine's own checks, so replay fails as it does")
+            head.append("# the engine's own functions (autograd_scalar.core.ops): replay fails as it does")
             head += helpers
         body = self._forward_lines(module) + self._adjoint_lines(module)
         return "\n".join([*head, "", "", *self._signature(), *body, self._return_line()]) + "\n"
 
-    def _signature(self) -> list[str]:
+    def forward_source(self, module: str) -> str:
+        """The forward lines alone, a function of the inputs over `module`'s arrays ("jnp",
+        "torch" or "np") that returns the output: what the exporters write."""
+        custom = [op.name for op in self._custom_ops()]
+        if custom:
+            raise NotImplementedError(
+                f"the ops {custom} have no {module} form (only the built-in ops do)"
+            )
+        head = {"np": ["import numpy as np"], "jnp": ["import jax", "import jax.numpy as jnp"]}
+        imports = head.get(module, [f"import {module}"])
+        out = self.variables[self.graph.output]
+        body = self._forward_lines(module, checks=False)
+        signature = self._signature(f"{self.graph.names[self.graph.output]}, from")
+        return "\n".join([*imports, "", "", *signature, *body, f"    return {out}"]) + "\n"
+
+    def _signature(self, what: str = "") -> list[str]:
         args = ", ".join(self.variables[x] for x in self.inputs)
         out = self.graph.names[self.graph.output]
         wrt = ", ".join(self.graph.names[x] for x in self.inputs)
-        return [
-            f"def {FUNCTION_NAME}({args}):",
-            f'    """{out} and its gradient with respect to {wrt}."""',
-        ]
+        what = what or f"{out} and its gradient with respect to"
+        return [f"def {FUNCTION_NAME}({args}):", f'    """{what} {wrt}."""']
 
-    def _forward_lines(self, module: str) -> list[str]:
+    def _forward_lines(self, module: str, checks: bool = True) -> list[str]:
         lines = ["    # forward: the primal trace, one line per node"]
         inputs = set(self.inputs)
         extras = self._custom_ops()
@@ -147,7 +161,7 @@ class Program:
                 lines.append(f"    {line.variable} = {code}{comment}")
             else:
                 lines += _custom_forward(line, extras[op], module, comment, self._needed)
-            if module and (op.name in DOMAIN_OPS or not has_forms(op)):
+            if module and checks and (op.name in DOMAIN_OPS or not has_forms(op)):
                 lines.append(f"    _finite({line.variable})")
         return lines
 
@@ -355,13 +369,8 @@ def _numbers(graph: Graph) -> dict[Value, int]:
     return numbers
 
 
-def bar(name: str) -> str:
-    """The adjoint of a name, with a bar over its first letter: v̄₋₁, w̄5, ȳ."""
-    return name[:1] + "\u0304" + name[1:]
-
-
 def _bracketed(code: str) -> str:
-    plain = re.fullmatch(r"[\w.]+(\([\w.]*\))?", code)
+    plain = " " not in code and not code.startswith("-")
     return code if plain else f"({code})"
 
 
@@ -406,7 +415,7 @@ def _helper_sources(graph: Graph) -> list[str]:
             if inspect.isfunction(found) and found.__name__ == name:
                 pending.append(found)
     ordered = sorted(wanted.values(), key=lambda h: h.__code__.co_firstlineno)
-    return ["\n" + inspect.getsource(h).rstrip() for h in ordered]
+    return ["\n\n" + inspect.getsource(h).rstrip() for h in ordered]
 
 
 def _global_names(code: Any) -> set[str]:
@@ -509,4 +518,4 @@ def _parameter_names(f: Callable[..., Value], n: int) -> list[str]:
     return plain if len(plain) == n else [f"x{i}" for i in range(n)]
 
 
-__all__ = ["GraphChanged", "Program", "bar", "compile_function", "compile_program"]
+__all__ = ["GraphChanged", "Program", "compile_function", "compile_program"]
