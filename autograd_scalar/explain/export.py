@@ -35,7 +35,8 @@ def _load(program: Program, module: str, package: str) -> Callable[..., Any]:
     try:
         __import__(package)
     except ImportError:
-        raise ImportError(f"exporting to {package} needs it installed: pip install {package}")
+        message = f"exporting to {package} needs it installed: pip install {package}"
+        raise ImportError(message) from None
     namespace: dict[str, Any] = {}
     exec(compile(source, f"<{FUNCTION_NAME} for {package}>", "exec"), namespace)
     function: Callable[..., Any] = namespace[FUNCTION_NAME]

@@ -17,9 +17,8 @@ An op registered later has no entry here: it is written as a call of its own `fo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..core import ops
 from ..core.ops import Number, Op
@@ -33,8 +32,8 @@ class Forms:
 
     Templates use `{x}`, `{y}` (the operands), `{c}` (the plain-number constant) and `{out}`
     (the op's result). `array_*` are the same for arrays, `{m}` naming the array module
-    (empty means: as `code`). `shown_locals` is what a trace prints where `locals` calls a
-    helper. `helpers` are the engine functions that `code` calls.
+    (empty means: as `code`), and `by_module` a form for one module only. `shown_locals` is
+    what a trace prints where `locals` calls an engine function.
     """
 
     forward: str
@@ -43,65 +42,46 @@ class Forms:
     array_locals: tuple[str, ...] = ()
     by_module: dict[str, str] = field(default_factory=dict)
     shown_locals: tuple[str, ...] = ()
-    helpers: tuple[Callable[..., Any], ...] = ()
 
 
-_SIGMOID_ARRAY = (
-    "{m}.where({x} >= 0, 1 / (1 + {m}.exp(-{x})), {m}.exp({x}) / (1 + {m}.exp({x})))"
-)
+_SIGMOID_ARRAY = "{m}.where({x} >= 0, 1 / (1 + {m}.exp(-{x})), {m}.exp({x}) / (1 + {m}.exp({x})))"
 
 FORMS: dict[str, Forms] = {
     "add": Forms("{x} + {y}", ("1.0", "1.0")),
     "sub": Forms("{x} - {y}", ("1.0", "-1.0")),
     "mul": Forms("{x} * {y}", ("{y}", "{x}")),
-    "div": Forms(
-        "_divide({x}, {y})",
-        ("1 / {y}", "-{out} / {y}"),
-        array_forward="{x} / {y}",
-        helpers=(ops._divide,),
-    ),
+    "div": Forms("_divide({x}, {y})", ("1 / {y}", "-{out} / {y}"), array_forward="{x} / {y}"),
     "pow": Forms(
         "_positive_base_power({x}, {y})",
         ("{y} * {x} ** ({y} - 1)", "{out} * math.log({x})"),
         array_forward="{x} ** {y}",
         array_locals=("{y} * {x} ** ({y} - 1)", "{out} * {m}.log({x})"),
-        helpers=(ops._positive_base_power,),
     ),
     "add_number": Forms("{x} + {c}", ("1.0",)),
     "sub_number": Forms("{x} - {c}", ("1.0",)),
     "number_sub": Forms("{c} - {x}", ("-1.0",)),
     "mul_number": Forms("{x} * {c}", ("{c}",)),
     "div_number": Forms("{x} / {c}", ("1 / {c}",)),  # c ≠ 0: recording checked it
-    "number_div": Forms(
-        "_divide({c}, {x})",
-        ("-{out} / {x}",),
-        array_forward="{c} / {x}",
-        helpers=(ops._divide,),
-    ),
+    "number_div": Forms("_divide({c}, {x})", ("-{out} / {x}",), array_forward="{c} / {x}"),
     "pow_number": Forms(
-        "_power({x}, {c})",
-        ("_power_slope({x}, {c}, {out})[0]",),
-        array_forward="{x} ** {c}",
-        helpers=(ops._power, ops._power_slope),
+        "_power({x}, {c})", ("_power_slope({x}, {c}, {out})[0]",), array_forward="{x} ** {c}"
     ),
     "number_pow": Forms(
         "_positive_base_power({c}, {x})",
         ("{out} * math.log({c})",),
         array_forward="{c} ** {x}",
         array_locals=("{out} * {m}.log({c})",),
-        helpers=(ops._positive_base_power,),
     ),
     "identity": Forms("{x}", ("1.0",)),
     "neg": Forms("-{x}", ("-1.0",)),
-    "exp": Forms("_exp({x})", ("{out}",), array_forward="{m}.exp({x})", helpers=(ops._exp,)),
-    "log": Forms("_log({x})", ("1 / {x}",), array_forward="{m}.log({x})", helpers=(ops._log,)),
+    "exp": Forms("_exp({x})", ("{out}",), array_forward="{m}.exp({x})"),
+    "log": Forms("_log({x})", ("1 / {x}",), array_forward="{m}.log({x})"),
     "sqrt": Forms(
         "_sqrt({x})",
         ("_sqrt_slope({x}, {out})[0]",),
         array_forward="{m}.sqrt({x})",
         array_locals=("0.5 / {out}",),
         shown_locals=("0.5 / {out}",),
-        helpers=(ops._sqrt, ops._sqrt_slope),
     ),
     "tanh": Forms("math.tanh({x})", ("1 - {out} * {out}",), array_forward="{m}.tanh({x})"),
     "sigmoid": Forms(
@@ -109,7 +89,6 @@ FORMS: dict[str, Forms] = {
         ("{out} * (1 - {out})",),
         array_forward=_SIGMOID_ARRAY,
         by_module={"jnp": "jax.nn.sigmoid({x})", "torch": "torch.sigmoid({x})"},
-        helpers=(ops._sigmoid,),
     ),
     "relu": Forms(
         "0.0 if {x} <= 0 else {x}",
@@ -189,8 +168,8 @@ def local_codes(
         templates = forms.array_locals or tuple(t.replace("math.", "{m}.") for t in forms.locals)
     else:
         templates = forms.locals
-    if op.name == "pow_number":
-        templates = (_power_slope(c),) if c == 0 or c >= 1 or module else templates
+    if op.name == "pow_number" and c is not None and (c == 0 or c >= 1 or module):
+        templates = (_power_slope(c),)  # written out where the engine's slope cannot fail
     return [fill(t, args, constant_code(c), out, module) for t in templates]
 
 
@@ -227,10 +206,7 @@ def shown_forward(op: Op, names: Sequence[str], c: Number | None, latex: bool = 
     if op.name in WEIGHTED_SUMS:
         return _weighted_sum(op, names, r" \cdot " if latex else "·")
     template = re.sub(r"\b([xyc])\b", r"{\1}", op.formula)
-    if latex:
-        template = to_latex(template)
-    else:
-        template = template.replace(" * ", " · ")
+    template = to_latex(template) if latex else template.replace(" * ", " · ")
     return fill(template, names, "" if c is None else repr(c))
 
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import ops
 from ..core.graph import Edge, Graph
-from ..core.ops import Number, Op
+from ..core.ops import Op
 from ..core.value import Value
 from . import op_forms
 from .op_forms import DOMAIN_OPS, forward_code, has_forms, local_codes, number_code
@@ -111,12 +111,12 @@ class Program:
         if extras:
             head.append("from autograd_scalar.core.ops import OPS")
             head += [f"{variable} = OPS[{op.name!r}]" for op, variable in extras.items()]
-        helpers = [] if module else _helper_sources(self.graph)
+        body = self._forward_lines(module) + self._adjoint_lines(module)
+        helpers = [] if module else _helper_sources("\n".join(body))
         if helpers:
             head = ["from __future__ import annotations", "", *head, ""]
-            head.append("# the engine's own functions (autograd_scalar.core.ops): replay fails as it does")
+            head.append("# the engine's own functions (autograd_scalar.core.ops): the same errors")
             head += helpers
-        body = self._forward_lines(module) + self._adjoint_lines(module)
         return "\n".join([*head, "", "", *self._signature(), *body, self._return_line()]) + "\n"
 
     def forward_source(self, module: str) -> str:
@@ -396,24 +396,17 @@ def _custom_forward(
     return lines
 
 
-def _helper_sources(graph: Graph) -> list[str]:
-    """The source of every engine function the program calls, and of those they call."""
+def _helper_sources(code: str) -> list[str]:
+    """The source of every engine function the code calls, and of those they call."""
     wanted: dict[str, Callable[..., Any]] = {}
-    pending = [
-        h
-        for node in graph.order
-        if node.op is not None and node.parents and node.op.name in op_forms.FORMS
-        for h in op_forms.FORMS[node.op.name].helpers
-    ]
+    pending = list(re.findall(r"\b(_\w+)\(", code))
     while pending:
-        function = pending.pop()
-        if function.__name__ in wanted:
+        name = pending.pop()
+        found = vars(ops).get(name)
+        if name in wanted or not (inspect.isfunction(found) and found.__name__ == name):
             continue
-        wanted[function.__name__] = function
-        for name in _global_names(function.__code__):
-            found = vars(ops).get(name)
-            if inspect.isfunction(found) and found.__name__ == name:
-                pending.append(found)
+        wanted[name] = found
+        pending += _global_names(found.__code__)
     ordered = sorted(wanted.values(), key=lambda h: h.__code__.co_firstlineno)
     return ["\n\n" + inspect.getsource(h).rstrip() for h in ordered]
 
@@ -461,9 +454,12 @@ def _each_sample(function: Callable[..., float], *args: Any) -> Any:
 
 def _each_slope(op: Op, *args: Any) -> tuple[Any, ...]:
     """An op of your own on arrays: its local derivatives, one array per operand."""
-    return tuple(_each_sample(lambda *a: float(op.derivative(*a)[i]), *args) for i in range(
-        op.arity if op.arity != ops.VARIADIC else len(args) - 1 - op.takes_constant
-    ))
+    n_operands = len(args) - 1 - op.takes_constant  # the last argument is the op's result
+    return tuple(_each_sample(_slope(op, i), *args) for i in range(n_operands))
+
+
+def _slope(op: Op, i: int) -> Callable[..., float]:
+    return lambda *args: float(op.derivative(*args)[i])
 
 
 def _batch_inputs(inputs: Sequence[object], expected: int, np: ModuleType) -> tuple[list[Any], int]:

@@ -32,7 +32,9 @@ def test_w1_w6_network_under_jax_grad() -> None:
     grads = jax.grad(forward, argnums=tuple(range(6)))(*examples.WEIGHTS)
     assert [float(g) for g in grads] == pytest.approx(list(program(*examples.WEIGHTS)[1]))
     assert float(grads[4]) == pytest.approx(1.3125, rel=1e-12)
-    assert "jnp" not in program.source and "import jax.numpy as jnp" in program.forward_source("jnp")
+    assert "jnp" not in program.source and "import jax.numpy as jnp" in program.forward_source(
+        "jnp"
+    )
 
 
 @settings(max_examples=150)

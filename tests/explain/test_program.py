@@ -209,7 +209,9 @@ DOMAIN_CASES = [
 ]
 
 
-@pytest.mark.parametrize("f, good, bad", [c[1:] for c in DOMAIN_CASES], ids=[c[0] for c in DOMAIN_CASES])
+@pytest.mark.parametrize(
+    "f, good, bad", [c[1:] for c in DOMAIN_CASES], ids=[c[0] for c in DOMAIN_CASES]
+)
 def test_domain_errors_at_replay_are_the_engines(f, good, bad) -> None:
     with pytest.raises(Exception) as raised_by_engine:  # noqa: PT011 (whatever the engine raises)
         engine_gradients(f, bad)
@@ -239,7 +241,7 @@ def test_an_op_of_your_own_is_called_through_its_functions() -> None:
 
         y = apply(cube, x) + x
         program = compile_program(y, [x])
-        assert 'OPS[\'cube_for_test\']' in program.source
+        assert "OPS['cube_for_test']" in program.source
         assert program(3.0) == (30.0, (28.0,))
         outputs, (grad,) = program.batch(np.array([1.0, 3.0]))
         assert outputs.tolist() == [2.0, 30.0]
