@@ -92,7 +92,7 @@ FORMS: dict[str, Forms] = {
     ),
     "relu": Forms(
         "0.0 if {x} <= 0 else {x}",
-        ("1.0 if {x} > 0 else 0.0",),
+        ("({x} > 0)",),  # 1 or 0, as heaviside gives
         array_forward="{m}.where({x} <= 0, 0.0, {x})",
         array_locals=("{m}.where({x} > 0, 1.0, 0.0)",),
         shown_locals=("[{x} > 0]",),
@@ -101,7 +101,7 @@ FORMS: dict[str, Forms] = {
     "cos": Forms("math.cos({x})", ("-math.sin({x})",), array_forward="{m}.cos({x})"),
     "abs": Forms(
         "abs({x})",
-        ("1.0 if {x} > 0 else -1.0 if {x} < 0 else 0.0",),
+        ("({x} > 0) - ({x} < 0)",),  # 1, -1 or 0, as sign gives
         array_forward="{m}.abs({x})",
         array_locals=("{m}.sign({x})",),
         shown_locals=("sign({x})",),

@@ -27,11 +27,12 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ..core import ops
-from ..core.graph import Edge, Graph
+from ..core.graph import Graph
 from ..core.ops import Op
 from ..core.value import Value
 from . import op_forms
@@ -79,8 +80,9 @@ class Program:
             _Line(node, self.variables[node], tuple(self.variables[p] for p in node.parents))
             for node in self.graph.order
         ]
-        self.source = self._write(module="")
-        self.function: Callable[..., tuple[float, Gradients]] = _load(self.source, self._extras())
+        self.function: Callable[..., tuple[float, Gradients]] = _load(
+            self._write(module="", comments=False), self._extras()
+        )
         self._array_function: Callable[..., Any] | None = None
         self._recorder: Callable[..., Value] | None = None
         self._check_every = 0
@@ -104,15 +106,21 @@ class Program:
 
     # -- writing the source --
 
-    def _write(self, module: str) -> str:
+    @cached_property
+    def source(self) -> str:
+        """The program as Python source: what `program(...)` runs, with comments."""
+        return self._write(module="", comments=True)
+
+    def _write(self, module: str, comments: bool) -> str:
         """The program as a module: imports, the engine helpers it calls, the function."""
         head = ["import numpy as np"] if module else ["import math"]
         extras = self._custom_ops()
         if extras:
             head.append("from autograd_scalar.core.ops import OPS")
             head += [f"{variable} = OPS[{op.name!r}]" for op, variable in extras.items()]
-        body = self._forward_lines(module) + self._adjoint_lines(module)
-        helpers = [] if module else _helper_sources("\n".join(body))
+        body = self._forward_lines(module, comments) + self._adjoint_lines(module, comments)
+        calls = "\n".join(line for line in body if "_" in line and "(" in line)
+        helpers = [] if module else _helper_sources(calls)
         if helpers:
             head = ["from __future__ import annotations", "", *head, ""]
             head.append("# the engine's own functions (autograd_scalar.core.ops): the same errors")
@@ -130,7 +138,7 @@ class Program:
         head = {"np": ["import numpy as np"], "jnp": ["import jax", "import jax.numpy as jnp"]}
         imports = head.get(module, [f"import {module}"])
         out = self.variables[self.graph.output]
-        body = self._forward_lines(module, checks=False)
+        body = self._forward_lines(module, comments=True, checks=False)
         signature = self._signature(f"{self.graph.names[self.graph.output]}, from")
         return "\n".join([*imports, "", "", *signature, *body, f"    return {out}"]) + "\n"
 
@@ -141,7 +149,7 @@ class Program:
         what = what or f"{out} and its gradient with respect to"
         return [f"def {FUNCTION_NAME}({args}):", f'    """{what} {wrt}."""']
 
-    def _forward_lines(self, module: str, checks: bool = True) -> list[str]:
+    def _forward_lines(self, module: str, comments: bool, checks: bool = True) -> list[str]:
         lines = ["    # forward: the primal trace, one line per node"]
         inputs = set(self.inputs)
         extras = self._custom_ops()
@@ -150,12 +158,11 @@ class Program:
             if node in inputs:
                 continue
             if node.op is None or not node.parents:
-                lines.append(f"    {line.variable} = {number_code(node.data)}  # {name}")
+                comment = f"  # {name}" if comments else ""
+                lines.append(f"    {line.variable} = {number_code(node.data)}{comment}")
                 continue
             op = node.op
-            operands = [self.graph.names[p] for p in node.parents]
-            shown = op_forms.shown_forward(op, operands, node.constant)
-            comment = f"  # {name} = {shown}"
+            comment = f"  # {name} = {self._shown(node)}" if comments else ""
             if has_forms(op):
                 code = forward_code(op, line.operands, node.constant, module=module)
                 lines.append(f"    {line.variable} = {code}{comment}")
@@ -165,56 +172,42 @@ class Program:
                 lines.append(f"    _finite({line.variable})")
         return lines
 
-    def _adjoint_lines(self, module: str) -> list[str]:
-        output = self.graph.output
+    def _shown(self, node: Value) -> str:
+        assert node.op is not None
+        operands = [self.graph.names[p] for p in node.parents]
+        return op_forms.shown_forward(node.op, operands, node.constant)
+
+    def _adjoint_lines(self, module: str, comments: bool) -> list[str]:
+        """One line per edge that carries a gradient to an input, children from the output
+        back, each child's parents in order: the order of `backward()`."""
+        output, names, needed = self.graph.output, self.graph.names, self._needed
         bars = {node: f"{self.variables[node]}_bar" for node in self.graph.order}
-        lines = [
-            "",
-            "    # reverse: the adjoint trace, one line per edge",
-            f"    {bars[output]} = 1.0  # {bar(self.graph.names[output])}",
-        ]
+        seed = f"  # {bar(names[output])}" if comments else ""
+        lines = ["", "    # reverse: the adjoint trace, one line per edge"]
+        lines.append(f"    {bars[output]} = 1.0{seed}")
         started = {output}
-        for edge in self._edges():
-            lines.append(self._adjoint_line(edge, bars, started, module))
-            started.add(edge.parent)
+        for child in reversed(self.graph.order):
+            if not child.parents or child not in needed:
+                continue
+            source, locals_ = bars[child], self._local_codes(child, module)
+            for parent, local in zip(child.parents, locals_):
+                if parent not in needed:
+                    continue
+                line = _update(bars[parent], local, source, parent not in started, module)
+                if comments:
+                    line += f"  # {names[child]} → {names[parent]}"
+                lines.append(line)
+                started.add(parent)
         return lines
 
-    def _edges(self) -> list[Edge]:
-        """The edges that carry a gradient to an input, children from the output back."""
-        into = self.graph.edges_into
-        return [
-            edge
-            for child in reversed(self.graph.order)
-            if child in self._needed
-            for edge in into.get(child, ())
-            if edge.parent in self._needed
-        ]
-
-    def _adjoint_line(
-        self, edge: Edge, bars: dict[Value, str], started: set[Value], module: str
-    ) -> str:
-        child, parent = edge.child, edge.parent
-        local = self._local_code(child, edge.use, module)
-        target, source = bars[parent], bars[child]
-        first = parent not in started
-        if local == "1.0":
-            update = f"{target} = {source}" if first else _add(target, source, module)
-        elif local == "-1.0":
-            update = f"{target} = -{source}" if first else _add(target, f"-{source}", module)
-        else:
-            term = f"{_bracketed(local)} * {source}"
-            update = f"{target} = {term}" if first else _add(target, term, module)
-        names = self.graph.names
-        return f"    {update}  # {names[child]} → {names[parent]}"
-
-    def _local_code(self, child: Value, use: int, module: str) -> str:
-        op = child.op
+    def _local_codes(self, child: Value, module: str) -> list[str]:
+        """d child / d parent for each parent, as code."""
+        op, variable = child.op, self.variables[child]
         assert op is not None
-        variable = self.variables[child]
         if not has_forms(op):
-            return f"_d_{variable}[{use}]"
-        operands = tuple(self.variables[p] for p in child.parents)
-        return local_codes(op, operands, child.constant, variable, module)[use]
+            return [f"_d_{variable}[{i}]" for i in range(len(child.parents))]
+        operands = [self.variables[p] for p in child.parents]
+        return local_codes(op, operands, child.constant, variable, module)
 
     def _return_line(self) -> str:
         out = self.variables[self.graph.output]
@@ -238,7 +231,7 @@ class Program:
     @property
     def array_source(self) -> str:
         """The same program over NumPy arrays: every variable holds one value per sample."""
-        return self._write(module="np")
+        return self._write(module="np", comments=True)
 
     def batch(self, *inputs: object) -> tuple[np.ndarray, Gradients]:
         """Replay for a whole data set: each input a number (shared) or a 1-D array (one per
@@ -250,7 +243,8 @@ class Program:
 
         arrays, n = _batch_inputs(inputs, len(self.inputs), np)
         if self._array_function is None:
-            self._array_function = _load(self.array_source, {**self._extras(), "np": np})
+            source = self._write(module="np", comments=False)
+            self._array_function = _load(source, {**self._extras(), "np": np})
         try:
             with np.errstate(all="ignore"):
                 out, bars = self._array_function(*arrays)
@@ -367,6 +361,17 @@ def _numbers(graph: Graph) -> dict[Value, int]:
         else:
             numbers[node], leaf = leaf, leaf + 1
     return numbers
+
+
+def _update(target: str, local: str, source: str, first: bool, module: str) -> str:
+    """target = local * source, or target += ... once it has a value; ±1 left out."""
+    if local == "1.0":
+        term = source
+    elif local == "-1.0":
+        term = f"-{source}"
+    else:
+        term = f"{_bracketed(local)} * {source}"
+    return f"    {target} = {term}" if first else f"    {_add(target, term, module)}"
 
 
 def _bracketed(code: str) -> str:
