@@ -13,8 +13,17 @@ from autograd_scalar.derivatives.testing import Expression, expressions
 from autograd_scalar.explain.export import to_jax, to_torch
 from autograd_scalar.explain.program import compile_program
 
-jax = pytest.importorskip("jax")
-jax.config.update("jax_enable_x64", True)  # the engine's float64, to compare at 1e-12
+
+@pytest.fixture(scope="module")
+def jax():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)  # the engine's float64, to compare at 1e-12
+    return jax
+
+
+@pytest.fixture(scope="module")
+def torch():
+    return pytest.importorskip("torch")  # not a dependency of any extra: tested where present
 
 
 def program_of(expr: Expression):
@@ -25,7 +34,7 @@ def program_of(expr: Expression):
     return program, [v.data for v in program.inputs], tuple(v.grad for v in program.inputs)
 
 
-def test_w1_w6_network_under_jax_grad() -> None:
+def test_w1_w6_network_under_jax_grad(jax) -> None:
     net = examples.w1_w6_network()
     program = compile_program(examples.forward(net).E, net.parameters())
     forward = to_jax(program)
@@ -37,9 +46,16 @@ def test_w1_w6_network_under_jax_grad() -> None:
     )
 
 
-@settings(max_examples=150)
-@given(expressions())
-def test_jax_gradients_equal_the_programs_and_backwards(expr: Expression) -> None:
+def test_jax_gradients_equal_the_programs_and_backwards(jax) -> None:
+    @settings(max_examples=150)
+    @given(expressions())
+    def check(expr: Expression) -> None:
+        jax_gradients_equal_the_programs_and_backwards(jax, expr)
+
+    check()
+
+
+def jax_gradients_equal_the_programs_and_backwards(jax, expr: Expression) -> None:
     program, inputs, engine = program_of(expr)
     forward = to_jax(program)
     value, grads = jax.value_and_grad(forward, argnums=tuple(range(len(inputs))))(*inputs)
@@ -51,7 +67,7 @@ def test_jax_gradients_equal_the_programs_and_backwards(expr: Expression) -> Non
         assert float(exported) == pytest.approx(theirs, rel=1e-12, abs=1e-12 * scale)
 
 
-def test_jit_runs_the_export() -> None:
+def test_jit_runs_the_export(jax) -> None:
     a, b = Value(2.0, label="a"), Value(5.0, label="b")
     program = compile_program((a.log() + a * b - b.sin()).tanh(), [a, b])
     fast = jax.jit(jax.grad(to_jax(program), argnums=(0, 1)))
@@ -74,10 +90,28 @@ def test_export_takes_a_program() -> None:
         to_jax(Value(1.0))  # type: ignore[arg-type]
 
 
-def test_torch_gradients_equal_the_programs() -> None:
-    torch = pytest.importorskip("torch")
+def test_torch_gradients_equal_the_programs(torch) -> None:
     net = examples.w1_w6_network()
     program = compile_program(examples.forward(net).E, net.parameters())
     weights = [torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in examples.WEIGHTS]
     to_torch(program)(*weights).backward()
     assert [w.grad.item() for w in weights] == pytest.approx(list(program(*examples.WEIGHTS)[1]))
+
+
+def test_torch_gradients_on_random_graphs(torch) -> None:
+    @settings(max_examples=150)
+    @given(expressions())
+    def check(expr: Expression) -> None:
+        program, inputs, engine = program_of(expr)
+        tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in inputs]
+        out = to_torch(program)(*tensors)
+        out.backward()
+        compiled_value, compiled = program(*inputs)
+        assert out.item() == pytest.approx(compiled_value, rel=1e-12)
+        scale = max(1.0, *(abs(g) for g in compiled))
+        for t, ours, theirs in zip(tensors, compiled, engine):
+            exported = 0.0 if t.grad is None else t.grad.item()
+            assert exported == pytest.approx(ours, rel=1e-12, abs=1e-12 * scale)
+            assert exported == pytest.approx(theirs, rel=1e-12, abs=1e-12 * scale)
+
+    check()
