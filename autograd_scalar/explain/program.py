@@ -56,7 +56,7 @@ class GraphChanged(RuntimeError):
 
 @dataclass(frozen=True)
 class _Line:
-    """One node as code: its variable, the names of its operands, and the op."""
+    """One node as code: its variable and the variables of its operands."""
 
     node: Value
     variable: str
@@ -276,14 +276,14 @@ class Program:
         graph than this program's (its Python control flow took another way)."""
         values = [Value(x) for x in inputs]
         again = Graph.of(f(*values))
-        difference = _first_difference(
-            _shape(self.graph, self.inputs), _shape(again, _checked_inputs(again, values))
-        )
+        difference = _first_difference(_shape(self.graph, self.inputs), _shape(again, values))
         if difference is not None:
+            order = self.graph.order
+            where = self.graph.names[order[difference]] if difference < len(order) else "its end"
             raise GraphChanged(
                 f"{f.__name__}{tuple(inputs)} records another graph than the compiled one "
-                f"(from node {difference}): a Python if or loop went another way. Compile "
-                "again for these inputs, or use ops that branch at replay (relu, abs)"
+                f"(from {where} on): a Python if or loop went another way. Compile again for "
+                "these inputs, or use ops that branch at replay (relu, abs)"
             )
 
 
