@@ -148,7 +148,8 @@ def _update(first: bool, local: str, child_bar: str, times: str, latex: bool = F
     if local in ("1.0", "-1.0"):
         term = child_bar if local == "1.0" else f"-{child_bar}"
     else:
-        simple = " " not in local and not local.startswith("-")
+        bracketed = local.startswith("[") and local.endswith("]")
+        simple = bracketed or (" " not in local and not local.startswith("-"))
         term = f"{local if simple else '(' + local + ')'}{times}{child_bar}"
     if first:
         return f"= {term}"

@@ -16,6 +16,7 @@ from autograd_scalar.core.ops import OPS, Op, register
 from autograd_scalar.derivatives.testing import Expression, expressions
 from autograd_scalar.explain.op_forms import has_forms
 from autograd_scalar.explain.program import GraphChanged, compile_function, compile_program
+from autograd_scalar.explain.wengert import adjoint_trace, primal_trace
 
 
 def survey(x1: float = 2.0, x2: float = 5.0) -> tuple[Value, Value, Value]:
@@ -88,6 +89,9 @@ def test_every_op_of_the_table_is_written_out(name: str) -> None:
         out.backward()
         data = [v.data for v in inputs]
         assert standalone(program.source)(*data) == (out.data, tuple(v.grad for v in inputs))
+        shown = [str(primal_trace(out)), str(adjoint_trace(out)), primal_trace(out)._repr_latex_()]
+        shown.append(adjoint_trace(out)._repr_latex_())
+        assert not re.search(r"\{(x|y|c|out|m)\}", "".join(shown)), shown  # every slot filled
 
     compiled_equals_backward()
 
