@@ -1,6 +1,8 @@
 """Programs exported to JAX (and PyTorch, where it is installed): jax.grad of the exported
 forward equals the program's own adjoint lines and backward()."""
 
+from types import ModuleType
+
 import pytest
 from hypothesis import given, settings
 
@@ -11,22 +13,23 @@ from autograd_scalar.core.ops import OPS, Op, register
 from autograd_scalar.core.value import apply
 from autograd_scalar.derivatives.testing import Expression, expressions
 from autograd_scalar.explain.export import to_jax, to_torch
-from autograd_scalar.explain.program import compile_program
+from autograd_scalar.explain.program import Program, compile_program
 
 
 @pytest.fixture(scope="module")
-def jax():
-    jax = pytest.importorskip("jax")
+def jax() -> ModuleType:
+    jax: ModuleType = pytest.importorskip("jax")
     jax.config.update("jax_enable_x64", True)  # the engine's float64, to compare at 1e-12
     return jax
 
 
 @pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")  # not a dependency of any extra: tested where present
+def torch() -> ModuleType:
+    torch: ModuleType = pytest.importorskip("torch")  # in no extra: tested where present
+    return torch
 
 
-def program_of(expr: Expression):
+def program_of(expr: Expression) -> tuple[Program, list[float], tuple[float, ...]]:
     values = [Value(x) for x in expr.inputs]
     out = expr.function(*values)
     program = compile_program(out, [v for v in values if v in Graph.of(out)])
@@ -34,7 +37,7 @@ def program_of(expr: Expression):
     return program, [v.data for v in program.inputs], tuple(v.grad for v in program.inputs)
 
 
-def test_w1_w6_network_under_jax_grad(jax) -> None:
+def test_w1_w6_network_under_jax_grad(jax: ModuleType) -> None:
     net = examples.w1_w6_network()
     program = compile_program(examples.forward(net).E, net.parameters())
     forward = to_jax(program)
@@ -46,7 +49,7 @@ def test_w1_w6_network_under_jax_grad(jax) -> None:
     )
 
 
-def test_jax_gradients_equal_the_programs_and_backwards(jax) -> None:
+def test_jax_gradients_equal_the_programs_and_backwards(jax: ModuleType) -> None:
     @settings(max_examples=150)
     @given(expressions())
     def check(expr: Expression) -> None:
@@ -55,7 +58,7 @@ def test_jax_gradients_equal_the_programs_and_backwards(jax) -> None:
     check()
 
 
-def jax_gradients_equal_the_programs_and_backwards(jax, expr: Expression) -> None:
+def jax_gradients_equal_the_programs_and_backwards(jax: ModuleType, expr: Expression) -> None:
     program, inputs, engine = program_of(expr)
     forward = to_jax(program)
     value, grads = jax.value_and_grad(forward, argnums=tuple(range(len(inputs))))(*inputs)
@@ -67,7 +70,7 @@ def jax_gradients_equal_the_programs_and_backwards(jax, expr: Expression) -> Non
         assert float(exported) == pytest.approx(theirs, rel=1e-12, abs=1e-12 * scale)
 
 
-def test_jit_runs_the_export(jax) -> None:
+def test_jit_runs_the_export(jax: ModuleType) -> None:
     a, b = Value(2.0, label="a"), Value(5.0, label="b")
     program = compile_program((a.log() + a * b - b.sin()).tanh(), [a, b])
     fast = jax.jit(jax.grad(to_jax(program), argnums=(0, 1)))
@@ -90,7 +93,7 @@ def test_export_takes_a_program() -> None:
         to_jax(Value(1.0))  # type: ignore[arg-type]
 
 
-def test_torch_gradients_equal_the_programs(torch) -> None:
+def test_torch_gradients_equal_the_programs(torch: ModuleType) -> None:
     net = examples.w1_w6_network()
     program = compile_program(examples.forward(net).E, net.parameters())
     weights = [torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in examples.WEIGHTS]
@@ -98,7 +101,7 @@ def test_torch_gradients_equal_the_programs(torch) -> None:
     assert [w.grad.item() for w in weights] == pytest.approx(list(program(*examples.WEIGHTS)[1]))
 
 
-def test_torch_gradients_on_random_graphs(torch) -> None:
+def test_torch_gradients_on_random_graphs(torch: ModuleType) -> None:
     @settings(max_examples=150)
     @given(expressions())
     def check(expr: Expression) -> None:

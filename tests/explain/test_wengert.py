@@ -12,7 +12,7 @@ import pytest
 
 from autograd_scalar import Value
 from autograd_scalar.apps import examples
-from autograd_scalar.explain.wengert import adjoint_trace, latex_bar, primal_trace
+from autograd_scalar.explain.wengert import TraceTable, adjoint_trace, latex_bar, primal_trace
 
 
 def survey_example(labelled: bool = False) -> tuple[Value, Value, Value]:
@@ -20,7 +20,7 @@ def survey_example(labelled: bool = False) -> tuple[Value, Value, Value]:
     return x1, x2, x1.log() + x1 * x2 - x2.sin()
 
 
-def by_formula(table, formula: str) -> list[float]:
+def by_formula(table: TraceTable, formula: str) -> list[float]:
     return [row.value for row in table.rows if row.formula == formula]
 
 
