@@ -89,13 +89,14 @@ class Program:
         self._calls = 0
 
     def __call__(self, *inputs: float) -> tuple[float, Gradients]:
-        """The output and its gradient for these input values (one per input, in order)."""
+        """The output and its gradient for these input values (one per input, in order),
+        computed on floats as the engine does (an int input is taken as its float)."""
         if self._check_every:
             self._calls += 1
             if self._calls % self._check_every == 0:
                 assert self._recorder is not None
                 self.verify(self._recorder, *inputs)
-        return self.function(*inputs)
+        return self.function(*map(float, inputs))
 
     def __repr__(self) -> str:
         names = ", ".join(self.variables[x] for x in self.inputs)

@@ -288,3 +288,14 @@ def test_output_as_its_own_input() -> None:
     x = Value(3.0, label="x")
     program = compile_program(x, [x])
     assert program(4.0) == (4.0, (1.0,))
+
+
+def test_replay_computes_on_floats() -> None:
+    x = Value(2.0, label="x")
+    program = compile_program(2**x, [x])
+    value, (grad,) = program(3)
+    assert type(value) is float and value == 8.0 and grad == 8.0 * math.log(2)
+    with pytest.raises(OverflowError, match=re.escape("pow(2 ** 5000.0) overflows a float")):
+        program(5000)  # as the engine: no exact int arithmetic that would never overflow
+    with pytest.raises(TypeError, match="does not turn into a float"):
+        program(Value(3.0))  # type: ignore[arg-type]
