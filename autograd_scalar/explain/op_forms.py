@@ -173,10 +173,9 @@ def local_codes(
     return [fill(t, args, constant_code(c), out, module) for t in templates]
 
 
-def _power_slope(c: Number | None) -> str:
+def _power_slope(c: Number) -> str:
     """The slope of x ** c written out; the engine's `_power_slope` is only needed for c < 1,
     where it raises at x = 0."""
-    assert c is not None
     if c == 0:
         return "0.0"
     if c - 1 == 1:
@@ -221,7 +220,7 @@ def shown_locals(
         return [f"{d}{out}/{d}{name}" for name in names]
     forms = FORMS[op.name]
     templates = forms.shown_locals or forms.locals
-    if op.name == "pow_number":
+    if op.name == "pow_number" and c is not None:
         templates = (_power_slope(c),)
     shown = []
     for template in templates:
