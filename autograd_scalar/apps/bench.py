@@ -407,12 +407,127 @@ def _ratio(a: float | str, b: float | str) -> str:
 
 
 def main(repeat: int = 5, quick: bool = False) -> str:
-    """Run everything and return the table (progress goes to stderr)."""
+    """Run everything and return the tables (progress goes to stderr)."""
     engines = "autograd_scalar, plain floats" + (", micrograd" if _micrograd() else "")
     print(f"timing {engines}; median of {repeat} runs each", file=sys.stderr)
     rows = run(repeat, quick, progress=lambda msg: print(msg, file=sys.stderr))
-    table = format_table(rows, memory_row(quick))
-    if quick:
-        return table
-    print("  scaling ...", file=sys.stderr)
-    return f"{table}\n\n{scaling(repeat)}"
+    tables = [format_table(rows, memory_row(quick))]
+    print("  programs ...", file=sys.stderr)
+    tables.append(format_program_table(run_programs(repeat, quick)))
+    if not quick:
+        print("  scaling ...", file=sys.stderr)
+        tables.append(str(scaling(repeat)))
+    return "\n\n".join(tables)
+
+
+# -- reverse mode as a program: compiled replay and batch replay beside the graph engine --
+
+PROGRAM_ENGINES = ("graph engine", "compiled replay", "batch replay", "plain floats", "micrograd")
+
+
+def sgd(weights: list[float], grads: tuple[float, ...], lr: float = 0.001) -> None:
+    for i, g in enumerate(grads):
+        weights[i] -= lr * g
+
+
+def program_workloads(n_samples: int, depth: int) -> dict[str, dict[str, Callable[[], object]]]:
+    """The MLP training step and the chain, for every engine, compiled ones included; and
+    what compiling costs (record the graph, write the program, load it)."""
+    import numpy as np
+
+    from ..explain.program import compile_program
+
+    data = make_data(n_samples)
+    net = MLP(2, list(SIZES[1:]), activation="relu", seed=0)
+    params, floats = net.parameters(), FloatMLP()
+    weights, batch_weights = [p.data for p in params], [p.data for p in params]
+
+    def compile_step():
+        return compile_program(squared_error(net, data), params)
+
+    whole = compile_step()
+    x, target = [Value(0.0), Value(0.0)], Value(0.0)
+    per_sample = compile_program((net(x) - target) ** 2, [*x, target, *params])
+    columns = [np.array([p[0] for p, _ in data]), np.array([p[1] for p, _ in data])]
+    columns.append(np.array([y for _, y in data]))
+
+    def floats_step():
+        _, grads = floats.loss_and_grads(data)
+        floats.sgd(grads, 0.001)
+
+    chain_x = Value(0.5)
+    chain_y = chain_x
+    for _ in range(depth // 2):
+        chain_y = chain_y * 0.999999 + 0.001
+    chain_program = compile_program(chain_y, [chain_x])
+    step = {
+        "graph engine": lambda: training_step(net, data),
+        "compiled replay": lambda: sgd(weights, whole(*weights)[1]),
+        "batch replay": lambda: sgd(
+            batch_weights, per_sample.batch(*columns, *batch_weights)[1][3:]
+        ),
+        "plain floats": floats_step,
+        "compile once": compile_step,
+    }
+    chain_row = {
+        "graph engine": lambda: chain(Value, depth),
+        "compiled replay": lambda: chain_program(0.5),
+        "batch replay": lambda: chain_program.batch(np.array([0.5])),
+        "plain floats": lambda: float_chain(depth),
+    }
+    found = _micrograd()
+    if found:
+        engine, mg_nn = found
+        mg = mg_nn.MLP(2, list(SIZES[1:]))
+        step["micrograd"] = lambda: training_step(mg, data)
+        chain_row["micrograd"] = lambda: _or_recursion_error(chain, engine.Value, depth)
+    return {
+        f"mlp 2-16-16-1 training step × {n_samples} samples": step,
+        f"chain of {depth:,} ops (batch: 1 sample)": chain_row,
+    }
+
+
+def run_programs(repeat: int = 5, quick: bool = False) -> list[Row]:
+    """Time every engine on the program workloads, all in this one run."""
+    workloads = program_workloads(20 if quick else 100, 10_000 if quick else 100_000)
+    return [
+        Row(name, {e: median_seconds(f, repeat) for e, f in engines.items()})
+        for name, engines in workloads.items()
+    ]
+
+
+def format_program_table(rows: list[Row]) -> str:
+    """The program workloads side by side, then the three goals as measured ratios."""
+    header = ["workload", *PROGRAM_ENGINES, "compiled/floor", "batch/floor"]
+    lines = [header]
+    for row in rows:
+        m = row.measured
+        times = [_time(m.get(e, "-")) for e in PROGRAM_ENGINES]
+        floor = m.get("plain floats", "-")
+        ratios = [
+            _ratio(m.get("compiled replay", "-"), floor),
+            _ratio(m.get("batch replay", "-"), floor),
+        ]
+        lines.append([row.workload, *times, *ratios])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    table = "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines
+    )
+    step = rows[0].measured
+    goals = [
+        (
+            "compiled replay / plain floats, training step",
+            "compiled replay",
+            "plain floats",
+            "≤ 1.5x",
+        ),
+        ("batch replay / plain floats, training step", "batch replay", "plain floats", "< 1x"),
+        ("compiling once / graph-engine steps", "compile once", "graph engine", "< 20x"),
+    ]
+    notes = [
+        f"{what}: {_ratio(step.get(a, '-'), step.get(b, '-'))} (goal {goal})"
+        for what, a, b, goal in goals
+    ]
+    compile_time = _time(step.get("compile once", "-"))
+    notes.append(f"compiling once (record, write, load the program): {compile_time}")
+    return table + "\n\n" + "\n".join(notes)

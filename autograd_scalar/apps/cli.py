@@ -46,6 +46,8 @@ def _train(args: argparse.Namespace) -> int:
 
     task = train.train_moons if args.task == "moons" else train.train_color_regression
     options = {"steps": args.steps, "seed": args.seed, "lr": args.lr}
+    if args.compiled:
+        options["compiled"] = True
     result = task(progress=not args.quiet, **{k: v for k, v in options.items() if v is not None})
     print(
         f"{args.task}: {len(result.history)} steps in {result.seconds:.1f} s, "
@@ -61,6 +63,18 @@ def _train(args: argparse.Namespace) -> int:
         else:
             train.plot_loss(result.history, args.plot, title=f"{args.task}: loss")
         print(f"wrote {args.plot}")
+    return 0
+
+
+def _program(args: argparse.Namespace) -> int:
+    """Print the w1–w6 example as a program: primal trace, adjoint trace, adjoint source."""
+    from ..explain.program import compile_program
+    from ..explain.wengert import adjoint_trace, primal_trace
+
+    net = examples.w1_w6_network()
+    E = examples.forward(net).E
+    print(primal_trace(E), adjoint_trace(E), sep="\n\n")
+    print(f"\nadjoint program\n{compile_program(E, net.parameters()).source}", end="")
     return 0
 
 
@@ -129,7 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     training.add_argument("--save", metavar="JSON", help="write the trained parameters")
     training.add_argument("--quiet", action="store_true", help="no progress bar")
+    training.add_argument(
+        "--compiled", action="store_true", help="moons: replay one compiled program (NumPy)"
+    )
     training.set_defaults(run=_train, outputs=[("plot", PLOT_SUFFIXES), ("save", (".json",))])
+    program = commands.add_parser(
+        "program", help="the w1–w6 example as primal trace, adjoint trace and adjoint source"
+    )
+    program.set_defaults(run=_program, outputs=[])
     timing = commands.add_parser(
         "bench", help="time the engine against plain floats (and micrograd if installed)"
     )
@@ -145,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _check_outputs(args, parser)
+    if getattr(args, "compiled", False) and args.task != "moons":
+        parser.error("--compiled: only the moons task has a compiled loss")
     return args.run(args)
 
 

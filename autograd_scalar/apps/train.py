@@ -151,17 +151,86 @@ def accuracy(model: MLP, points, labels) -> float:
 
 
 def train_moons(
-    n: int = 100, steps: int = MOONS_STEPS, seed: int = 0, lr: float = 0.02, progress: bool = True
+    n: int = 100,
+    steps: int = MOONS_STEPS,
+    seed: int = 0,
+    lr: float = 0.02,
+    progress: bool = True,
+    compiled: bool = False,
 ) -> Result:
-    """A 2-16-16-1 ReLU network separating two moons, trained with Adam."""
+    """A 2-16-16-1 ReLU network separating two moons, trained with Adam.
+
+    `compiled=True` records the loss of one sample once and replays it over the whole data
+    set with NumPy at every step (`CompiledMoonsLoss`) instead of building the graph again.
+    """
     points, labels = data.two_moons(n, noise=0.1, seed=seed)
     model = MLP(2, [16, 16, 1], activation="relu", seed=seed)
     optimizer = Adam(model.parameters(), lr=lr)
     start = time.perf_counter()
-    history = fit(lambda: moons_loss(model, points, labels), optimizer, steps, progress, "moons")
+    if compiled:
+        loss = CompiledMoonsLoss(model, points, labels)
+        history = fit_compiled(loss, optimizer, steps, progress, "moons (compiled)")
+    else:
+        loss_fn = lambda: moons_loss(model, points, labels)  # noqa: E731
+        history = fit(loss_fn, optimizer, steps, progress, "moons")
     seconds = time.perf_counter() - start
     score = accuracy(model, points, labels)
     return Result(model, history, "accuracy", score, seconds, points, labels)
+
+
+class CompiledMoonsLoss:
+    """`moons_loss` as programs: one sample's hinge, replayed over every sample at once
+    (NumPy batch replay), and the L2 penalty. Calling it sets each parameter's grad and
+    returns the loss, as building `moons_loss` and calling backward() would."""
+
+    def __init__(
+        self,
+        model: MLP,
+        points: Sequence[Sequence[float]],
+        labels: Sequence[int],
+        reg: float = 1e-4,
+    ) -> None:
+        import numpy as np
+
+        from ..explain.program import compile_program
+
+        self.parameters = model.parameters()
+        x = [Value(v) for v in points[0]]
+        label = Value(labels[0])
+        score = model(x)
+        assert isinstance(score, Value), "the moons network has one output"
+        hinge = (1 - label * score).relu()  # losses.binary_hinge, with the label an input
+        self.sample = compile_program(hinge, [*x, label, *self.parameters])
+        self.penalty = compile_program(losses.l2_penalty(self.parameters, reg), self.parameters)
+        self.data = [np.array([p[0] for p in points]), np.array([p[1] for p in points])]
+        self.data.append(np.array(labels, dtype=float))
+
+    def __call__(self) -> float:
+        weights = [p.data for p in self.parameters]
+        hinges, grads = self.sample.batch(*self.data, *weights)
+        penalty, penalty_grads = self.penalty(*weights)
+        n = len(hinges)
+        for p, g, extra in zip(self.parameters, grads[len(self.data) :], penalty_grads):
+            p.grad = g / n + extra
+        return float(hinges.sum()) / n + penalty
+
+
+def fit_compiled(
+    loss_and_grads: Callable[[], float],
+    optimizer: Optimizer,
+    steps: int,
+    progress: bool = True,
+    desc: str = "training",
+) -> list[float]:
+    """`fit` for a loss that sets the grads itself (a compiled program): loss, update."""
+    history: list[float] = []
+    bar = tqdm(range(steps), desc=desc, disable=not progress, leave=False)
+    for _ in bar:
+        loss = loss_and_grads()
+        optimizer.step()
+        history.append(loss)
+        bar.set_postfix(loss=f"{loss:.4g}", refresh=False)
+    return history
 
 
 def color_loss(model: MLP, inputs, targets) -> Value:

@@ -1,6 +1,7 @@
 """The benchmark runs and reports (no timing is asserted); its plain-float floor computes the
 same gradients as the engine; a training loop does not grow memory."""
 
+import re
 import tracemalloc
 
 import pytest
@@ -41,7 +42,8 @@ def test_float_floors_compute_the_engines_gradients_for_the_shapes_too() -> None
 
 def test_bench_quick_prints_every_row(capsys) -> None:
     assert main(["bench", "--quick", "--repeat", "1"]) == 0
-    table = capsys.readouterr().out.splitlines()
+    out = capsys.readouterr().out.splitlines()
+    table, programs = out[: out.index("")], out[out.index("") + 1 :]
     assert table[0].split()[:4] == ["workload", "autograd_scalar", "plain", "floats"]
     names = [line.split("  ")[0] for line in table[1:]]
     assert names == [
@@ -54,6 +56,19 @@ def test_bench_quick_prints_every_row(capsys) -> None:
     ]
     chain = next(line for line in table if line.startswith("chain"))
     assert "RecursionError" in chain  # micrograd (a test dependency) sorts recursively
+    assert programs[0].split()[:5] == ["workload", "graph", "engine", "compiled", "replay"]
+    assert [line.split("  ")[0] for line in programs[1:3]] == [
+        "mlp 2-16-16-1 training step × 20 samples",
+        "chain of 10,000 ops (batch: 1 sample)",
+    ]
+    goals = [line.split(":")[0] for line in programs[4:]]
+    assert goals == [
+        "compiled replay / plain floats, training step",
+        "batch replay / plain floats, training step",
+        "compiling once / graph-engine steps",
+        "compiling once (record, write, load the program)",
+    ]
+    assert all(re.search(r": \d+\.\dx \(goal", line) for line in programs[4:7])
 
 
 def test_memory_per_node_is_measured() -> None:

@@ -182,3 +182,18 @@ def test_cli_refuses_bad_arguments_before_any_work(args, words: str, capsys) -> 
     assert exit_info.value.code == 2
     captured = capsys.readouterr()
     assert words in captured.err and captured.out == ""
+
+
+def test_compiled_moons_reach_the_graph_engines_accuracy(moons) -> None:
+    compiled = train_moons(steps=MOONS_STEPS, seed=0, progress=False, compiled=True)
+    assert compiled.value == moons.value
+    # the same arithmetic but for the order of the sum over samples
+    assert compiled.history == pytest.approx(moons.history, rel=1e-9)
+    assert compiled.model.state_dict() == pytest.approx(moons.model.state_dict(), rel=1e-6)
+
+
+def test_cli_trains_moons_compiled(capsys) -> None:
+    assert main(["train", "moons", "--compiled", "--quiet", "--steps", "3"]) == 0
+    assert "moons: 3 steps" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["train", "color-regression", "--compiled", "--quiet"])

@@ -1,0 +1,523 @@
+"""Reverse mode as a program: a recorded graph written out as Python source, and replayed.
+
+`compile_program(output, inputs)` writes the graph as a function of the inputs that returns
+the output and its gradient with respect to each input: first the forward lines (the primal
+trace, one per node), then the adjoint lines (the adjoint trace, one per edge), each with a
+comment naming the graph nodes. The source needs only `math`; ops with a domain (log, sqrt,
+division, pow, exp) call the engine's own functions, whose source comes along, so a replay
+fails with the engine's errors instead of a NaN.
+
+The program is the graph's *shape*: new input values replay the same ops in the same order.
+Ops that branch (relu, abs) choose their branch again; an `if` in your own Python code was
+decided when the graph was recorded and stays so, as in `jax.jit` tracing. `verify(f, *args)`
+records `f` again and says whether it still makes this graph; `compile_function(f, *args,
+check_every=k)` does so every k calls.
+
+`program.batch(...)` runs the same program on NumPy arrays, one value per sample: one call
+evaluates a whole data set (NumPy is imported only then).
+"""
+
+from __future__ import annotations
+
+import builtins
+import dis
+import inspect
+import keyword
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from ..core import ops
+from ..core.graph import Graph
+from ..core.ops import Op
+from ..core.value import Value
+from . import op_forms
+from .op_forms import DOMAIN_OPS, forward_code, has_forms, local_codes, number_code
+from .wengert import bar
+
+if TYPE_CHECKING:
+    import numpy as np
+
+Gradients = tuple[float, ...]
+FUNCTION_NAME = "program"
+RESERVED = frozenset(
+    {*keyword.kwlist, *dir(builtins), "math", "np", "jnp", "jax", "torch", FUNCTION_NAME}
+)
+
+
+class GraphChanged(RuntimeError):
+    """The function, recorded again, made another graph than the compiled one: a Python `if`
+    (or loop) in it went another way for these inputs. Compile again for them."""
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One node as code: its variable and the variables of its operands."""
+
+    node: Value
+    variable: str
+    operands: tuple[str, ...]
+
+
+class Program:
+    """A recorded graph as straight-line Python: `.source`, and a callable that replays it.
+
+    `program(*inputs)` returns `(output, (d output / d input, ...))` for new input values,
+    at about the speed of hand-written float code. `program.batch(*arrays)` does the same for
+    a whole data set at once. `program.graph` is the snapshot it was written from.
+    """
+
+    def __init__(self, output: Value, inputs: Sequence[Value]) -> None:
+        self.graph = Graph.of(output)
+        self.inputs = _checked_inputs(self.graph, inputs)
+        self.variables = _variables(self.graph)
+        self._needed = set(self.graph.depending_on(self.inputs))
+        self._lines = [
+            _Line(node, self.variables[node], tuple(self.variables[p] for p in node.parents))
+            for node in self.graph.order
+        ]
+        self.function: Callable[..., tuple[float, Gradients]] = _load(
+            self._write(module="", comments=False), self._extras()
+        )
+        self._array_function: Callable[..., Any] | None = None
+        self._recorder: Callable[..., Value] | None = None
+        self._check_every = 0
+        self._calls = 0
+
+    def __call__(self, *inputs: float) -> tuple[float, Gradients]:
+        """The output and its gradient for these input values (one per input, in order),
+        computed on floats as the engine does (an int input is taken as its float)."""
+        if self._check_every:
+            self._calls += 1
+            if self._calls % self._check_every == 0:
+                assert self._recorder is not None
+                self.verify(self._recorder, *inputs)
+        return self.function(*map(float, inputs))
+
+    def __repr__(self) -> str:
+        names = ", ".join(self.variables[x] for x in self.inputs)
+        return f"<Program {FUNCTION_NAME}({names}): {len(self.graph)} nodes, see .source>"
+
+    def _repr_markdown_(self) -> str:
+        return f"```python\n{self.source}```"
+
+    # -- writing the source --
+
+    @cached_property
+    def source(self) -> str:
+        """The program as Python source: what `program(...)` runs, with comments."""
+        return self._write(module="", comments=True)
+
+    def _write(self, module: str, comments: bool) -> str:
+        """The program as a module: imports, the engine helpers it calls, the function."""
+        head = ["import numpy as np"] if module else ["import math"]
+        extras = self._custom_ops()
+        if extras:
+            head.append("from autograd_scalar.core.ops import OPS")
+            head += [f"{variable} = OPS[{op.name!r}]" for op, variable in extras.items()]
+        body = self._forward_lines(module, comments) + self._adjoint_lines(module, comments)
+        calls = "\n".join(line for line in body if "_" in line and "(" in line)
+        helpers = [] if module else _helper_sources(calls)
+        if helpers:
+            head = ["from __future__ import annotations", "", *head, ""]
+            head.append("# the engine's own functions (autograd_scalar.core.ops): the same errors")
+            head += helpers
+        return "\n".join([*head, "", "", *self._signature(), *body, self._return_line()]) + "\n"
+
+    def forward_source(self, module: str) -> str:
+        """The forward lines alone, a function of the inputs over `module`'s arrays ("jnp",
+        "torch" or "np") that returns the output: what the exporters write."""
+        custom = [op.name for op in self._custom_ops()]
+        if custom:
+            raise NotImplementedError(
+                f"the ops {custom} have no {module} form (only the built-in ops do)"
+            )
+        head = {"np": ["import numpy as np"], "jnp": ["import jax", "import jax.numpy as jnp"]}
+        imports = head.get(module, [f"import {module}"])
+        out = self.variables[self.graph.output]
+        body = self._forward_lines(module, comments=True, checks=False)
+        signature = self._signature(f"{self.graph.names[self.graph.output]}, from")
+        return "\n".join([*imports, "", "", *signature, *body, f"    return {out}"]) + "\n"
+
+    def _signature(self, what: str = "") -> list[str]:
+        args = ", ".join(self.variables[x] for x in self.inputs)
+        out = self.graph.names[self.graph.output]
+        wrt = ", ".join(self.graph.names[x] for x in self.inputs)
+        what = what or f"{out} and its gradient with respect to"
+        return [f"def {FUNCTION_NAME}({args}):", f'    """{what} {wrt}."""']
+
+    def _forward_lines(self, module: str, comments: bool, checks: bool = True) -> list[str]:
+        lines = ["    # forward: the primal trace, one line per node"]
+        inputs = set(self.inputs)
+        extras = self._custom_ops()
+        for line in self._lines:
+            node, name = line.node, self.graph.names[line.node]
+            if node in inputs:
+                continue
+            if node.op is None or not node.parents:
+                comment = f"  # {name}" if comments else ""
+                lines.append(f"    {line.variable} = {number_code(node.data)}{comment}")
+                continue
+            op = node.op
+            comment = f"  # {name} = {self._shown(node)}" if comments else ""
+            if has_forms(op):
+                code = forward_code(op, line.operands, node.constant, module=module)
+                lines.append(f"    {line.variable} = {code}{comment}")
+            else:
+                lines += _custom_forward(line, extras[op], module, comment, self._needed)
+            if module and checks and (op.name in DOMAIN_OPS or not has_forms(op)):
+                lines.append(f"    _finite({line.variable})")
+        return lines
+
+    def _shown(self, node: Value) -> str:
+        assert node.op is not None
+        operands = [self.graph.names[p] for p in node.parents]
+        return op_forms.shown_forward(node.op, operands, node.constant)
+
+    def _adjoint_lines(self, module: str, comments: bool) -> list[str]:
+        """One line per edge that carries a gradient to an input, children from the output
+        back, each child's parents in order: the order of `backward()`."""
+        output, names, needed = self.graph.output, self.graph.names, self._needed
+        bars = {node: f"{self.variables[node]}_bar" for node in self.graph.order}
+        seed = f"  # {bar(names[output])}" if comments else ""
+        lines = ["", "    # reverse: the adjoint trace, one line per edge"]
+        lines.append(f"    {bars[output]} = 1.0{seed}")
+        started = {output}
+        for child in reversed(self.graph.order):
+            if not child.parents or child not in needed:
+                continue
+            source, locals_ = bars[child], self._local_codes(child, module)
+            for parent, local in zip(child.parents, locals_):
+                if parent not in needed:
+                    continue
+                line = _update(bars[parent], local, source, parent not in started, module)
+                if comments:
+                    line += f"  # {names[child]} → {names[parent]}"
+                lines.append(line)
+                started.add(parent)
+        return lines
+
+    def _local_codes(self, child: Value, module: str) -> list[str]:
+        """d child / d parent for each parent, as code."""
+        op, variable = child.op, self.variables[child]
+        assert op is not None
+        if not has_forms(op):
+            return [f"_d_{variable}[{i}]" for i in range(len(child.parents))]
+        operands = [self.variables[p] for p in child.parents]
+        return local_codes(op, operands, child.constant, variable, module)
+
+    def _return_line(self) -> str:
+        out = self.variables[self.graph.output]
+        grads = [f"{self.variables[x]}_bar" for x in self.inputs]
+        return f"    return {out}, ({', '.join(grads)}{',' if len(grads) == 1 else ''})"
+
+    def _custom_ops(self) -> dict[Op, str]:
+        """The ops of the graph with no written form, each with the variable that holds it."""
+        found: dict[Op, str] = {}
+        for node in self.graph.order:
+            op = node.op
+            if op is not None and node.parents and not has_forms(op) and op not in found:
+                found[op] = f"_op_{re.sub(r'[^0-9A-Za-z]', '_', op.name)}_{len(found)}"
+        return found
+
+    def _extras(self) -> dict[str, object]:
+        return {variable: op for op, variable in self._custom_ops().items()}
+
+    # -- batches --
+
+    @property
+    def array_source(self) -> str:
+        """The same program over NumPy arrays: every variable holds one value per sample."""
+        return self._write(module="np", comments=True)
+
+    def batch(self, *inputs: object) -> tuple[np.ndarray, Gradients]:
+        """Replay for a whole data set: each input a number (shared) or a 1-D array (one per
+        sample). Returns the output of every sample and the gradients summed over samples.
+
+        A sample outside an op's domain raises the error the engine raises for it.
+        """
+        import numpy as np
+
+        arrays, n = _batch_inputs(inputs, len(self.inputs), np)
+        if self._array_function is None:
+            source = self._write(module="np", comments=False)
+            self._array_function = _load(source, {**self._extras(), "np": np})
+        try:
+            with np.errstate(all="ignore"):
+                out, bars = self._array_function(*arrays)
+            values = np.broadcast_to(np.asarray(out, dtype=float), (n,)).copy()
+            grads = tuple(_summed(b, n, np) for b in bars)
+            finite = np.isfinite(values).all() and all(math.isfinite(g) for g in grads)
+        except _NotFinite:
+            finite = False
+        if not finite:
+            self._explain_batch_failure(arrays, n, np)
+        return values, grads
+
+    def _explain_batch_failure(self, arrays: list[Any], n: int, np: ModuleType) -> None:
+        """Replay the samples one by one, so the first bad one raises the engine's error."""
+        for k in range(n):
+            sample = [float(a[k]) if np.ndim(a) else float(a) for a in arrays]
+            value, grads = self.function(*sample)
+            if not all(math.isfinite(v) for v in (value, *grads)):
+                break
+        else:
+            k = -1
+        where = f"at sample {k}" if k >= 0 else "in the arrays"
+        raise FloatingPointError(f"batch replay: a value or gradient is not finite {where}")
+
+    # -- control flow fixed at record time --
+
+    def verify(self, f: Callable[..., Value], *inputs: float) -> None:
+        """Record `f` again at these input values; raise `GraphChanged` if it makes another
+        graph than this program's (its Python control flow took another way)."""
+        values = [Value(x) for x in inputs]
+        again = Graph.of(f(*values))
+        difference = _first_difference(_shape(self.graph, self.inputs), _shape(again, values))
+        if difference is not None:
+            order = self.graph.order
+            where = self.graph.names[order[difference]] if difference < len(order) else "its end"
+            raise GraphChanged(
+                f"{f.__name__}{tuple(inputs)} records another graph than the compiled one "
+                f"(from {where} on): a Python if or loop went another way. Compile again for "
+                "these inputs, or use ops that branch at replay (relu, abs)"
+            )
+
+
+def compile_program(output: Value, inputs: Sequence[Value] | None = None) -> Program:
+    """The graph ending at `output` as a program of `inputs` (default: every leaf, in order).
+
+    Leaves that are not inputs are written in as the constants they are now.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"compile_program() takes a Value, got {type(output).__name__}")
+    if inputs is None:
+        inputs = Graph.of(output).inputs
+    return Program(output, list(inputs))
+
+
+def compile_function(f: Callable[..., Value], *inputs: float, check_every: int = 0) -> Program:
+    """Record `f` at these input values and compile it, as `jax.jit` traces a function.
+
+    The inputs take the names of `f`'s parameters. With `check_every=k`, every k-th call
+    records `f` again and raises `GraphChanged` if its graph is not the compiled one.
+    """
+    if isinstance(check_every, bool) or not isinstance(check_every, int) or check_every < 0:
+        raise ValueError(f"check_every must be a whole number >= 0, got {check_every!r}")
+    names = _parameter_names(f, len(inputs))
+    values = [Value(x, label=name) for x, name in zip(inputs, names)]
+    program = compile_program(f(*values), values)
+    program._recorder, program._check_every = f, check_every
+    return program
+
+
+# -- helpers --
+
+
+def _checked_inputs(graph: Graph, inputs: Sequence[Value]) -> list[Value]:
+    inputs = list(inputs)
+    for x in inputs:
+        if not isinstance(x, Value):
+            raise TypeError(f"inputs must be Values, got {type(x).__name__}: {x!r}")
+        if x not in graph:
+            raise ValueError(f"the input {x!r} is not in the graph of {graph.output!r}")
+        if x.parents:
+            raise ValueError(
+                f"the input {graph.names[x]} is computed from other nodes; inputs are leaves"
+            )
+    if len(set(inputs)) != len(inputs):
+        raise ValueError("each input may be given only once")
+    return inputs
+
+
+def _variables(graph: Graph) -> dict[Value, str]:
+    """A Python variable per node: its label when that is a plain identifier, else its
+    number in the survey's notation (v₋₁ → vm1, v₃ → v3). Unique, `_bar` names included."""
+    names, numbers = graph.names, _numbers(graph)
+    taken: set[str] = set(RESERVED)
+    variables: dict[Value, str] = {}
+    for node in graph.order:
+        label, number = node.label, numbers[node]
+        plain = label.isidentifier() and label.isascii() and not label.startswith("_")
+        numbered = f"vm{-number}" if number < 0 else f"v{number}"
+        candidate = label if plain and names[node] == label else numbered
+        while candidate in taken or f"{candidate}_bar" in taken:
+            candidate += "_"
+        taken.update((candidate, f"{candidate}_bar"))
+        variables[node] = candidate
+    return variables
+
+
+def _numbers(graph: Graph) -> dict[Value, int]:
+    """Each node's number in the survey's notation: leaves 1 − n … 0, the rest 1 … k."""
+    numbers: dict[Value, int] = {}
+    leaf, inner = 1 - len(graph.inputs), 1
+    for node in graph.order:
+        if node.parents:
+            numbers[node], inner = inner, inner + 1
+        else:
+            numbers[node], leaf = leaf, leaf + 1
+    return numbers
+
+
+def _update(target: str, local: str, source: str, first: bool, module: str) -> str:
+    """target = local * source, or target += ... once it has a value; ±1 left out."""
+    if local == "1.0":
+        term = source
+    elif local == "-1.0":
+        term = f"-{source}"
+    else:
+        term = f"{_bracketed(local)} * {source}"
+    return f"    {target} = {term}" if first else f"    {_add(target, term, module)}"
+
+
+def _bracketed(code: str) -> str:
+    plain = " " not in code and not code.startswith("-")
+    return code if plain else f"({code})"
+
+
+def _add(target: str, term: str, module: str) -> str:
+    """target += term; arrays are added out of place, as an adjoint may share its array."""
+    if term.startswith("-"):
+        return f"{target} = {target} - {term[1:]}" if module else f"{target} -= {term[1:]}"
+    return f"{target} = {target} + {term}" if module else f"{target} += {term}"
+
+
+def _custom_forward(
+    line: _Line, op_variable: str, module: str, comment: str, needed: set[Value]
+) -> list[str]:
+    """An op of your own: its forward and derivative functions, called as they are."""
+    node = line.node
+    args = list(line.operands) + ([number_code(node.constant)] if node.constant is not None else [])
+    call, slopes = f"{op_variable}.forward(", f"{op_variable}.derivative("
+    if module:  # one call per sample
+        call, slopes = f"_each_sample({op_variable}.forward, ", f"_each_slope({op_variable}, "
+    lines = [f"    {line.variable} = {call}{', '.join(args)}){comment}"]
+    if node in needed:
+        lines.append(f"    _d_{line.variable} = {slopes}{', '.join([*args, line.variable])})")
+    return lines
+
+
+def _helper_sources(code: str) -> list[str]:
+    """The source of every engine function the code calls, and of those they call."""
+    wanted: dict[str, Callable[..., Any]] = {}
+    pending = list(re.findall(r"\b(_\w+)\(", code))
+    while pending:
+        name = pending.pop()
+        found = vars(ops).get(name)
+        if name in wanted or not (inspect.isfunction(found) and found.__name__ == name):
+            continue
+        wanted[name] = found
+        pending += _global_names(found.__code__)
+    ordered = sorted(wanted.values(), key=lambda h: h.__code__.co_firstlineno)
+    return ["\n\n" + inspect.getsource(h).rstrip() for h in ordered]
+
+
+def _global_names(code: Any) -> set[str]:
+    """The global names a function's code reads (attributes such as math.log left out)."""
+    names = {i.argval for i in dis.get_instructions(code) if i.opname == "LOAD_GLOBAL"}
+    for inner in code.co_consts:
+        if inspect.iscode(inner):
+            names |= _global_names(inner)
+    return names
+
+
+def _load(source: str, extras: dict[str, object]) -> Callable[..., Any]:
+    namespace: dict[str, Any] = {
+        "_finite": _finite,
+        "_each_sample": _each_sample,
+        "_each_slope": _each_slope,
+        **extras,
+    }
+    exec(compile(source, f"<{FUNCTION_NAME}>", "exec"), namespace)
+    function: Callable[..., Any] = namespace[FUNCTION_NAME]
+    return function
+
+
+class _NotFinite(Exception):
+    """A batch value is not finite: the samples are replayed one by one to say why."""
+
+
+def _finite(values: Any) -> None:
+    import numpy as np
+
+    if not np.isfinite(values).all():
+        raise _NotFinite
+
+
+def _each_sample(function: Callable[..., float], *args: Any) -> Any:
+    """An op of your own on arrays: its forward function called once per sample."""
+    import numpy as np
+
+    arrays = np.broadcast_arrays(*[np.asarray(a, dtype=float) for a in args])
+    samples = zip(*[a.ravel().tolist() for a in arrays])
+    return np.array([function(*sample) for sample in samples], dtype=float)
+
+
+def _each_slope(op: Op, *args: Any) -> tuple[Any, ...]:
+    """An op of your own on arrays: its local derivatives, one array per operand."""
+    n_operands = len(args) - 1 - op.takes_constant  # the last argument is the op's result
+    return tuple(_each_sample(_slope(op, i), *args) for i in range(n_operands))
+
+
+def _slope(op: Op, i: int) -> Callable[..., float]:
+    return lambda *args: float(op.derivative(*args)[i])
+
+
+def _batch_inputs(inputs: Sequence[object], expected: int, np: ModuleType) -> tuple[list[Any], int]:
+    """The inputs as float arrays (1-D, all of one length) or float scalars, and that length."""
+    if len(inputs) != expected:
+        raise TypeError(f"the program takes {expected} inputs, got {len(inputs)}")
+    arrays = [np.asarray(x, dtype=float) for x in inputs]
+    lengths = {a.shape[0] for a in arrays if a.ndim == 1}
+    if any(a.ndim > 1 for a in arrays) or len(lengths) > 1:
+        shapes = [a.shape for a in arrays]
+        raise ValueError(f"batch inputs are numbers or 1-D arrays of one length, got {shapes}")
+    n = lengths.pop() if lengths else 1
+    if n == 0:
+        raise ValueError("batch inputs are empty: there is no sample to replay")
+    return [a if a.ndim else float(a) for a in arrays], n
+
+
+def _summed(bar_value: Any, n: int, np: ModuleType) -> float:
+    """Σ over samples of a gradient that is an array, or n times one shared by every sample."""
+    return float(np.sum(bar_value)) if np.ndim(bar_value) else float(bar_value) * n
+
+
+def _shape(graph: Graph, inputs: Sequence[Value]) -> list[tuple[object, ...]]:
+    """What fixes a program: each node's op, constant and operands, inputs by position and
+    other leaves by value."""
+    position, which = graph.position, {x: i for i, x in enumerate(inputs)}
+    shape: list[tuple[object, ...]] = []
+    for node in graph.order:
+        if not node.parents:
+            shape.append(("input", which[node]) if node in which else ("constant", node.data))
+        else:
+            op_name = node.op.name if node.op is not None else ""
+            parents = tuple(position[p] for p in node.parents)
+            shape.append((op_name, node.constant, parents))
+    return shape
+
+
+def _first_difference(a: list[tuple[object, ...]], b: list[tuple[object, ...]]) -> int | None:
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return i
+    return None if len(a) == len(b) else min(len(a), len(b))
+
+
+def _parameter_names(f: Callable[..., Value], n: int) -> list[str]:
+    """`f`'s parameter names when it has n plain ones, else x0, x1, ..."""
+    try:
+        parameters = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        parameters = []
+    plain = [p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD]
+    return plain if len(plain) == n else [f"x{i}" for i in range(n)]
+
+
+__all__ = ["GraphChanged", "Program", "compile_function", "compile_program"]

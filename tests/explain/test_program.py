@@ -1,0 +1,301 @@
+"""The adjoint program: readable source that needs only math, replay equal to backward(),
+batch replay equal to a loop of replays, and the engine's errors outside an op's domain."""
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd_scalar import Value
+from autograd_scalar.apps import examples
+from autograd_scalar.core.graph import Graph
+from autograd_scalar.core.ops import OPS, Op, register
+from autograd_scalar.derivatives.testing import Expression, expressions
+from autograd_scalar.explain.op_forms import has_forms
+from autograd_scalar.explain.program import GraphChanged, compile_function, compile_program
+from autograd_scalar.explain.wengert import adjoint_trace, primal_trace
+
+
+def survey(x1: float = 2.0, x2: float = 5.0) -> tuple[Value, Value, Value]:
+    a, b = Value(x1, label="x1"), Value(x2, label="x2")
+    return a, b, a.log() + a * b - b.sin()
+
+
+def engine_gradients(
+    f: Callable[..., Value], inputs: list[float]
+) -> tuple[float, tuple[float, ...]]:
+    """What the engine gives: record f at these inputs and run backward()."""
+    values = [Value(x) for x in inputs]
+    out = f(*values)
+    out.backward()
+    return out.data, tuple(v.grad for v in values)
+
+
+def standalone(source: str) -> Callable[..., Any]:
+    """Run the source with nothing but Python's builtins: it must bring its own imports."""
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<pasted>", "exec"), namespace)
+    function: Callable[..., Any] = namespace["program"]
+    return function
+
+
+def test_survey_program_reads_as_the_two_traces_and_runs_alone() -> None:
+    x1, x2, y = survey()
+    program = compile_program(y, [x1, x2])
+    source = program.source
+    assert re.findall(r"^(?:import|from) .*$", source, re.M) == [
+        "from __future__ import annotations",
+        "import math",
+    ]
+    body = source[source.index("def program") :].splitlines()
+    forward = body[body.index("    # forward: the primal trace, one line per node") + 1 :]
+    forward = forward[: forward.index("")]
+    adjoint = body[body.index("    # reverse: the adjoint trace, one line per edge") + 2 : -1]
+    assert forward[0] == "    v1 = _log(x1)  # v₁ = log(x1)"
+    assert len(forward) == 5  # one line per node that is not an input
+    assert len(adjoint) == len(Graph.of(y).edges) == 8  # one line per edge
+    assert adjoint[-1] == "    x1_bar += (1 / x1) * v1_bar  # v₁ → x1"
+    value, (g1, g2) = standalone(source)(2.0, 5.0)
+    # by hand: ln 2 + 10 − sin 5; x2 + 1/x1; x1 − cos x2
+    assert value == pytest.approx(math.log(2) + 10 - math.sin(5), rel=1e-15)
+    assert (g1, g2) == (5.5, pytest.approx(2 - math.cos(5), rel=1e-15))
+    assert program(3.0, 4.0) == standalone(source)(3.0, 4.0)
+
+
+def test_w1_w6_program_gives_the_articles_gradients() -> None:
+    net = examples.w1_w6_network()
+    g = examples.forward(net)
+    program = compile_program(g.E, net.parameters())
+    value, grads = program(*examples.WEIGHTS)
+    assert value == pytest.approx(0.55125, rel=1e-12)
+    assert list(grads[4:]) == pytest.approx([1.3125, 3.99], rel=1e-12)
+    assert "    w5_bar = h1 * y_bar  # y → w5" in program.source
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_every_op_of_the_table_is_written_out(name: str) -> None:
+    """A new op in the table without a written form fails here."""
+    assert has_forms(OPS[name]), f"{name} has no form in explain/op_forms.py"
+
+    @settings(max_examples=15)
+    @given(expressions(n_inputs=st.integers(1, 3), n_operations=st.integers(1, 3), ops=[name]))
+    def compiled_equals_backward(expr: Expression) -> None:
+        values = [Value(x) for x in expr.inputs]
+        out = expr.function(*values)
+        graph = Graph.of(out)
+        inputs = [v for v in values if v in graph]
+        program = compile_program(out, inputs)
+        assert "OPS[" not in program.source
+        out.backward()
+        data = [v.data for v in inputs]
+        assert standalone(program.source)(*data) == (out.data, tuple(v.grad for v in inputs))
+        shown = [str(primal_trace(out)), str(adjoint_trace(out)), primal_trace(out)._repr_latex_()]
+        shown.append(adjoint_trace(out)._repr_latex_())
+        assert not re.search(r"\{(x|y|c|out|m)\}", "".join(shown)), shown  # every slot filled
+
+    compiled_equals_backward()
+
+
+@settings(max_examples=200)
+@given(expressions(kinks=True))
+def test_compiled_gradients_equal_backward(expr: Expression) -> None:
+    values = [Value(x) for x in expr.inputs]
+    out = expr.function(*values)
+    program = compile_program(out, [v for v in values if v in Graph.of(out)])
+    out.backward()
+    value, grads = program(*[v.data for v in program.inputs])
+    assert value == out.data
+    # as backward() computes them: the same products, added in the same order
+    assert grads == tuple(v.grad for v in program.inputs)
+
+
+@settings(max_examples=100)
+@given(expressions(), st.lists(st.floats(-1e-9, 1e-9), min_size=1, max_size=5))
+def test_batch_replay_equals_a_loop_of_replays(expr: Expression, shifts: list[float]) -> None:
+    values = [Value(x) for x in expr.inputs]
+    out = expr.function(*values)
+    program = compile_program(out, [v for v in values if v in Graph.of(out)])
+    base = [v.data for v in program.inputs]
+    samples = [[x + s * (i + 1) for i, x in enumerate(base)] for s in shifts]
+    one_by_one = [program(*sample) for sample in samples]
+    columns = [np.array(column) for column in zip(*samples)]
+    outputs, summed = program.batch(*columns)
+    assert outputs.tolist() == pytest.approx([v for v, _ in one_by_one], rel=1e-12)
+    for i, total in enumerate(summed):
+        terms = [grads[i] for _, grads in one_by_one]
+        scale = sum(abs(t) for t in terms)
+        assert total == pytest.approx(math.fsum(terms), rel=1e-12, abs=1e-12 * scale)
+
+
+def test_batch_shares_numbers_and_sums_gradients() -> None:
+    x1, x2, y = survey()
+    program = compile_program(y, [x1, x2])
+    outputs, (g1, g2) = program.batch(np.array([2.0, 3.0, 4.0]), 5.0)
+    assert outputs.tolist() == [program(x, 5.0)[0] for x in (2.0, 3.0, 4.0)]
+    assert g1 == pytest.approx(3 * 5 + 1 / 2 + 1 / 3 + 1 / 4, rel=1e-15)
+    assert g2 == pytest.approx(2 + 3 + 4 - 3 * math.cos(5), rel=1e-15)
+    assert "np.log(x1)" in program.array_source
+
+
+def test_batch_refuses_ragged_or_empty_inputs() -> None:
+    x1, x2, y = survey()
+    program = compile_program(y, [x1, x2])
+    with pytest.raises(ValueError, match="one length"):
+        program.batch(np.ones(3), np.ones(4))
+    with pytest.raises(ValueError, match="no sample"):
+        program.batch(np.ones(0), 1.0)
+    with pytest.raises(TypeError, match="takes 2 inputs, got 1"):
+        program.batch(np.ones(3))
+
+
+def test_branching_ops_choose_their_branch_again() -> None:
+    def f(x: Value) -> Value:
+        return (x - 1).relu() * 3 + abs(x + 1) * x
+
+    program = compile_function(f, 2.0)  # recorded where relu passes and x + 1 > 0
+    for x in (2.0, 0.5, -3.0, 1.0, -1.0):
+        assert program(x) == engine_gradients(f, [x])
+    outputs, (grad,) = program.batch(np.array([2.0, 0.5, -3.0]))
+    assert outputs.tolist() == [engine_gradients(f, [x])[0] for x in (2.0, 0.5, -3.0)]
+    assert grad == sum(engine_gradients(f, [x])[1][0] for x in (2.0, 0.5, -3.0))
+
+
+def python_if(x: Value) -> Value:
+    if x > 0:
+        return x * 2
+    return x * x
+
+
+def test_a_python_if_is_fixed_when_recorded_as_in_jax_jit() -> None:
+    program = compile_function(python_if, 1.0)
+    assert program(-3.0) == (-6.0, (2.0,))  # the x > 0 branch, as recorded
+    program.verify(python_if, 5.0)  # same branch: fine
+    with pytest.raises(GraphChanged, match=r"python_if\(-3.0,\) records another graph"):
+        program.verify(python_if, -3.0)
+
+
+def test_check_every_records_again_and_compares() -> None:
+    program = compile_function(python_if, 1.0, check_every=2)
+    assert program(-3.0) == (-6.0, (2.0,))  # first call: not checked
+    assert program(4.0) == (8.0, (2.0,))  # second call: checked, same graph
+    program(-1.0)
+    with pytest.raises(GraphChanged):
+        program(-1.0)  # fourth call: checked
+    with pytest.raises(ValueError, match="check_every"):
+        compile_function(python_if, 1.0, check_every=-1)
+
+
+def test_compile_function_names_the_inputs_after_the_parameters() -> None:
+    program = compile_function(lambda weight, bias: weight * 3 + bias, 2.0, 1.0)
+    assert "def program(weight, bias):" in program.source
+    assert program(1.0, 0.5) == (3.5, (3.0, 1.0))
+
+
+DOMAIN_CASES = [
+    ("log", lambda x: x.log(), [2.0], [-1.0]),
+    ("log at 0", lambda x: x.log(), [2.0], [0.0]),
+    ("sqrt", lambda x: x.sqrt(), [4.0], [-4.0]),
+    ("sqrt's slope at 0", lambda x: x.sqrt(), [4.0], [0.0]),
+    ("division", lambda x, y: x / y, [1.0, 2.0], [1.0, 0.0]),
+    ("number over x", lambda x: 1 / x, [2.0], [0.0]),
+    ("pow with a Value exponent", lambda x, y: x**y, [2.0, 0.5], [-2.0, 0.5]),
+    ("fractional power of a negative", lambda x: x**0.5, [4.0], [-4.0]),
+    ("negative power of 0", lambda x: x**-1, [4.0], [0.0]),
+    ("slope of x ** 0.5 at 0", lambda x: x**0.5, [4.0], [0.0]),
+    ("number to a Value power", lambda x: 2**x, [1.0], [5000.0]),
+    ("exp overflow", lambda x: x.exp(), [1.0], [1000.0]),
+]
+
+
+@pytest.mark.parametrize(
+    "f, good, bad", [c[1:] for c in DOMAIN_CASES], ids=[c[0] for c in DOMAIN_CASES]
+)
+def test_domain_errors_at_replay_are_the_engines(
+    f: Callable[..., Value], good: list[float], bad: list[float]
+) -> None:
+    with pytest.raises(Exception) as raised_by_engine:  # noqa: PT011 (whatever the engine raises)
+        engine_gradients(f, bad)
+    expected = raised_by_engine.value
+    values = [Value(x) for x in good]
+    program = compile_program(f(*values), values)
+    with pytest.raises(type(expected), match=re.escape(str(expected))):
+        program(*bad)
+    batch = [np.array([g, b, g]) for g, b in zip(good, bad)]
+    with pytest.raises(type(expected), match=re.escape(str(expected))):
+        program.batch(*batch)  # never a NaN among the samples
+
+
+def test_batch_names_a_value_that_overflows_without_a_domain_error() -> None:
+    x = Value(2.0)
+    program = compile_program((x * 1e200) * (x * 1e200), [x])
+    with pytest.raises(FloatingPointError, match="not finite at sample 1"):
+        program.batch(np.array([0.0, 2.0]))
+
+
+def test_an_op_of_your_own_is_called_through_its_functions() -> None:
+    cube = Op("cube_for_test", "x³", lambda x: x**3, lambda x, out: (3 * x * x,))
+    register(cube)
+    try:
+        x = Value(2.0, label="x")
+        from autograd_scalar.core.value import apply
+
+        y = apply(cube, x) + x
+        program = compile_program(y, [x])
+        assert "OPS['cube_for_test']" in program.source
+        assert program(3.0) == (30.0, (28.0,))
+        outputs, (grad,) = program.batch(np.array([1.0, 3.0]))
+        assert outputs.tolist() == [2.0, 30.0]
+        assert grad == 4.0 + 28.0
+    finally:
+        del OPS["cube_for_test"]
+
+
+def test_inputs_are_leaves_of_the_graph_given_once() -> None:
+    x1, x2, y = survey()
+    with pytest.raises(ValueError, match="computed from other nodes"):
+        compile_program(y, [x1, y])
+    with pytest.raises(ValueError, match="not in the graph"):
+        compile_program(y, [x1, Value(3.0)])
+    with pytest.raises(ValueError, match="only once"):
+        compile_program(y, [x1, x1])
+    with pytest.raises(TypeError, match="takes a Value"):
+        compile_program(3.0)  # type: ignore[arg-type]
+
+
+def test_other_leaves_are_written_in_as_constants() -> None:
+    x1, x2, y = survey()
+    program = compile_program(y, [x1])
+    assert "x2 = 5.0  # x2" in program.source
+    assert program(2.0)[1] == (5.5,)
+    assert compile_program(y).inputs == [x1, x2]  # by default, every leaf
+
+
+def test_variables_are_python_names_even_when_labels_are_not() -> None:
+    a, b = Value(1.0, label="math"), Value(2.0, label="learning rate")
+    c = a * b
+    c.label = "x̄"
+    program = compile_program(c, [a, b])
+    assert "def program(math_, v0):" in program.source
+    assert program(3.0, 4.0) == (12.0, (4.0, 3.0))
+
+
+def test_output_as_its_own_input() -> None:
+    x = Value(3.0, label="x")
+    program = compile_program(x, [x])
+    assert program(4.0) == (4.0, (1.0,))
+
+
+def test_replay_computes_on_floats() -> None:
+    x = Value(2.0, label="x")
+    program = compile_program(2**x, [x])
+    value, (grad,) = program(3)
+    assert type(value) is float and value == 8.0 and grad == 8.0 * math.log(2)
+    with pytest.raises(OverflowError, match=re.escape("pow(2 ** 5000.0) overflows a float")):
+        program(5000)  # as the engine: no exact int arithmetic that would never overflow
+    with pytest.raises(TypeError, match="does not turn into a float"):
+        program(Value(3.0))  # type: ignore[arg-type]
