@@ -14,20 +14,31 @@ import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from ..core.recording import collector_paused
 from ..core.value import Value
 from ..nn import MLP
 
+if TYPE_CHECKING:
+    from ..explain.program import Program
+
 SIZES = (2, 16, 16, 1)
+Data = list[tuple[list[float], float]]
+Grads = list[tuple[list[list[float]], list[float]]]
+"""Per layer: the gradient of each weight (a row per neuron) and of each bias."""
+Workloads = dict[str, dict[str, Callable[[], object]]]
+"""workload -> engine -> a run of it. The workloads are written once for any engine's
+`Value` (ours or micrograd's), so values are typed `Any`."""
 
 
-def _micrograd():
+def _micrograd() -> tuple[Any, Any] | None:
     """micrograd's engine and nn modules, or None when it is not installed."""
     try:
-        from micrograd import engine, nn
+        from micrograd import engine, nn  # type: ignore[import-untyped]
     except ImportError:
         return None
     return engine, nn
@@ -43,7 +54,7 @@ def make_data(n: int, seed: int = 0) -> list[tuple[list[float], float]]:
 # -- the MLP workload: squared error over the data, forward + backward --
 
 
-def squared_error(net, data):
+def squared_error(net: Callable[[list[float]], Any], data: Data) -> Any:
     """Σ (net(x) − y)²: the same code builds the graph of either engine."""
     total = 0.0
     for x, y in data:
@@ -51,7 +62,7 @@ def squared_error(net, data):
     return total
 
 
-def training_step(net, data) -> None:
+def training_step(net: Any, data: Data) -> None:
     """Build the loss, clear and fill the grads, take an SGD step; the graph is dropped."""
     loss = squared_error(net, data)
     net.zero_grad()
@@ -63,14 +74,14 @@ def training_step(net, data) -> None:
 class FloatMLP:
     """The same ReLU MLP on plain floats, with its backward pass written by hand."""
 
-    def __init__(self, sizes=SIZES, seed: int = 0) -> None:
+    def __init__(self, sizes: Sequence[int] = SIZES, seed: int = 0) -> None:
         rng = random.Random(seed)
         self.layers = [
             ([[rng.uniform(-1, 1) for _ in range(n_in)] for _ in range(n_out)], [0.0] * n_out)
             for n_in, n_out in zip(sizes, sizes[1:])
         ]
 
-    def loss_and_grads(self, data):
+    def loss_and_grads(self, data: Data) -> tuple[float, Grads]:
         """Σ (net(x) − y)² and its gradient for every weight and bias."""
         grads = [([[0.0] * len(row) for row in ws], [0.0] * len(bs)) for ws, bs in self.layers]
         total = 0.0
@@ -89,7 +100,9 @@ class FloatMLP:
             activations.append(z if i == last else [v if v > 0 else 0.0 for v in z])
         return activations
 
-    def _backward(self, activations, grad_out: list[float], grads) -> None:
+    def _backward(
+        self, activations: list[list[float]], grad_out: list[float], grads: Grads
+    ) -> None:
         delta = grad_out
         for i in reversed(range(len(self.layers))):
             ws, _ = self.layers[i]
@@ -106,7 +119,7 @@ class FloatMLP:
                     for k in range(len(inputs))
                 ]
 
-    def sgd(self, grads, lr: float) -> None:
+    def sgd(self, grads: Grads, lr: float) -> None:
         for (ws, bs), (grad_w, grad_b) in zip(self.layers, grads):
             for row, grad_row in zip(ws, grad_w):
                 for k, g in enumerate(grad_row):
@@ -119,7 +132,12 @@ class PerOpMLP:
     """The same ReLU MLP built from `Value`s one scalar op at a time (w·x, +, relu), as
     micrograd builds it: 2n nodes per neuron instead of our one `dot` node."""
 
-    def __init__(self, value_type=Value, sizes=SIZES, seed: int = 0) -> None:
+    def __init__(
+        self,
+        value_type: Callable[[float], Any] = Value,
+        sizes: Sequence[int] = SIZES,
+        seed: int = 0,
+    ) -> None:
         rng = random.Random(seed)
         self.layers = [
             [
@@ -129,7 +147,7 @@ class PerOpMLP:
             for n_in, n_out in zip(sizes, sizes[1:])
         ]
 
-    def __call__(self, x):
+    def __call__(self, x: list[Any]) -> Any:
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):
             outputs = []
@@ -142,13 +160,13 @@ class PerOpMLP:
         return x[0]
 
 
-def mlp_workloads(n_samples: int) -> dict[str, dict[str, Callable[[], object]]]:
+def mlp_workloads(n_samples: int) -> Workloads:
     """Forward + backward, and a whole training step, for each engine."""
     data = make_data(n_samples)
     ours = MLP(2, list(SIZES[1:]), activation="relu", seed=0)
     floats = FloatMLP()
 
-    def floats_step():
+    def floats_step() -> None:
         _, grads = floats.loss_and_grads(data)
         floats.sgd(grads, 0.001)
 
@@ -181,7 +199,7 @@ def mlp_workloads(n_samples: int) -> dict[str, dict[str, Callable[[], object]]]:
 # -- deep chains and a wide sum --
 
 
-def chain(value_type, depth: int) -> None:
+def chain(value_type: Callable[[float], Any], depth: int) -> None:
     """depth ops in a row (y ← y·a, y ← y + b), then backward."""
     x = value_type(0.5)
     y = x
@@ -197,7 +215,7 @@ def float_chain(depth: int) -> None:
         slope *= 0.999999
 
 
-def wide_sum(value_type, width: int) -> None:
+def wide_sum(value_type: Callable[[float], Any], width: int) -> None:
     """width leaves summed pairwise (a tree of depth log₂ width), then backward."""
     level = [value_type(i * 1e-3) for i in range(width)]
     while len(level) > 1:
@@ -218,18 +236,18 @@ def float_wide_sum(width: int) -> list[float]:
     return grads
 
 
-def shape_workloads(quick: bool) -> dict[str, dict[str, Callable[[], object]]]:
+def shape_workloads(quick: bool) -> Workloads:
     depths = (10_000,) if quick else (10_000, 100_000, 1_000_000)
     width = 2**12 if quick else 2**16
     found = _micrograd()
-    workloads = {}
+    workloads: Workloads = {}
     for depth in depths:
-        row = {
-            "autograd_scalar": lambda d=depth: chain(Value, d),
-            "plain floats": lambda d=depth: float_chain(d),
+        row: dict[str, Callable[[], object]] = {
+            "autograd_scalar": partial(chain, Value, depth),
+            "plain floats": partial(float_chain, depth),
         }
         if found:
-            row["micrograd"] = lambda d=depth: _or_recursion_error(chain, found[0].Value, d)
+            row["micrograd"] = partial(_or_recursion_error, chain, found[0].Value, depth)
         workloads[f"chain of {depth:,} ops"] = row
     row = {
         "autograd_scalar": lambda: wide_sum(Value, width),
@@ -245,7 +263,7 @@ class _Failed(Exception):
     """A workload that cannot run on an engine (micrograd's recursion on deep graphs)."""
 
 
-def _or_recursion_error(f, *args) -> None:
+def _or_recursion_error(f: Callable[..., object], *args: object) -> None:
     try:
         f(*args)
     except RecursionError:
@@ -300,7 +318,7 @@ def scaling(repeat: int) -> Scaling:
 # -- memory per node --
 
 
-def bytes_per_node(value_type, n: int = 100_000) -> float:
+def bytes_per_node(value_type: Callable[[float], Any], n: int = 100_000) -> float:
     """Memory held by a chain of n nodes, per node, measured with tracemalloc.
 
     Only the last node is kept: it holds the whole chain through its parents, so the figure
@@ -386,7 +404,7 @@ def format_table(rows: list[Row], memory: Row) -> str:
                 _ratio(mg, ours),
             ]
         )
-    ours, mg = memory.measured.get("autograd_scalar"), memory.measured.get("micrograd", "-")
+    ours, mg = memory.measured["autograd_scalar"], memory.measured.get("micrograd", "-")
     lines.append([memory.workload, f"{ours:.0f} B", "-", _bytes(mg), "-", _ratio(mg, ours)])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
@@ -430,7 +448,7 @@ def sgd(weights: list[float], grads: tuple[float, ...], lr: float = 0.001) -> No
         weights[i] -= lr * g
 
 
-def program_workloads(n_samples: int, depth: int) -> dict[str, dict[str, Callable[[], object]]]:
+def program_workloads(n_samples: int, depth: int) -> Workloads:
     """The MLP training step and the chain, for every engine, compiled ones included; and
     what compiling costs (record the graph, write the program, load it)."""
     import numpy as np
@@ -442,7 +460,7 @@ def program_workloads(n_samples: int, depth: int) -> dict[str, dict[str, Callabl
     params, floats = net.parameters(), FloatMLP()
     weights, batch_weights = [p.data for p in params], [p.data for p in params]
 
-    def compile_step():
+    def compile_step() -> Program:
         return compile_program(squared_error(net, data), params)
 
     whole = compile_step()
@@ -451,7 +469,7 @@ def program_workloads(n_samples: int, depth: int) -> dict[str, dict[str, Callabl
     columns = [np.array([p[0] for p, _ in data]), np.array([p[1] for p, _ in data])]
     columns.append(np.array([y for _, y in data]))
 
-    def floats_step():
+    def floats_step() -> None:
         _, grads = floats.loss_and_grads(data)
         floats.sgd(grads, 0.001)
 
@@ -460,7 +478,7 @@ def program_workloads(n_samples: int, depth: int) -> dict[str, dict[str, Callabl
     for _ in range(depth // 2):
         chain_y = chain_y * 0.999999 + 0.001
     chain_program = compile_program(chain_y, [chain_x])
-    step = {
+    step: dict[str, Callable[[], object]] = {
         "graph engine": lambda: training_step(net, data),
         "compiled replay": lambda: sgd(weights, whole(*weights)[1]),
         "batch replay": lambda: sgd(
@@ -469,7 +487,7 @@ def program_workloads(n_samples: int, depth: int) -> dict[str, dict[str, Callabl
         "plain floats": floats_step,
         "compile once": compile_step,
     }
-    chain_row = {
+    chain_row: dict[str, Callable[[], object]] = {
         "graph engine": lambda: chain(Value, depth),
         "compiled replay": lambda: chain_program(0.5),
         "batch replay": lambda: chain_program.batch(np.array([0.5])),
