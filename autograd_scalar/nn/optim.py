@@ -26,6 +26,10 @@ class Optimizer:
         for p in self.parameters:
             p.grad = 0.0
 
+    def step(self) -> None:
+        """Update every parameter from its grad (each optimizer its own way)."""
+        raise NotImplementedError
+
     def _grads(self) -> list[float]:
         return [float(p.grad) for p in self.parameters]
 
