@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Any
 
 from ..core import backward as reverse_mode
 from ..core.graph import Graph
 from ..core.value import Value
 from .draw import Drawing, draw, fmt
+from .text import visible
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class BackwardTrace:
             grads[step.parent] = step.after
         return grads
 
-    def drawing(self, i: int, **draw_options) -> Drawing:
+    def drawing(self, i: int, **draw_options: Any) -> Drawing:
         """The graph after step i, its edge highlighted, with the grads filled in so far.
 
         `i` counts from 0, like `trace[i]` (and -1 is the last step); the table and the
@@ -104,15 +106,15 @@ class BackwardTrace:
 
     def _repr_html_(self) -> str:
         if not self.steps:
-            return f"<p>{html.escape(self._no_steps())}</p>"
+            return f"<p>{html.escape(visible(self._no_steps()))}</p>"
         head = "".join(f"<th>{html.escape(h)}</th>" for h in self.HEADER)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            "<tr>" + "".join(f"<td>{html.escape(visible(c))}</td>" for c in row) + "</tr>"
             for row in self.rows()
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
-    def stepper(self, **draw_options):
+    def stepper(self, **draw_options: Any) -> Any:
         """An ipywidgets stepper (previous / next / slider) showing each step's drawing.
 
         Without ipywidgets (a plain notebook runner, a terminal), or with no steps to take,
@@ -121,13 +123,13 @@ class BackwardTrace:
         if not self.steps:
             return self
         try:
-            import ipywidgets as widgets
+            import ipywidgets as widgets  # type: ignore[import-untyped]
         except ImportError:
             return self
         return _widget(self, widgets, draw_options)
 
 
-def _widget(trace: BackwardTrace, widgets, draw_options: dict):
+def _widget(trace: BackwardTrace, widgets: Any, draw_options: dict[str, Any]) -> Any:
     """Previous/next buttons and a slider over the steps, above the current drawing."""
     slider = widgets.IntSlider(value=0, min=0, max=len(trace) - 1, description="step")
     previous = widgets.Button(description="◀ previous")
@@ -135,11 +137,11 @@ def _widget(trace: BackwardTrace, widgets, draw_options: dict):
     caption = widgets.HTML()
     picture = widgets.HTML()
 
-    def show(_=None) -> None:
+    def show(_: object = None) -> None:
         step = trace[slider.value]
         row = trace.rows()[slider.value]
         caption.value = (
-            f"<b>step {row[0]} of {len(trace)}</b>: {html.escape(row[1])}: "
+            f"<b>step {row[0]} of {len(trace)}</b>: {html.escape(visible(row[1]))}: "
             f"grad {row[5]} + {row[2]} × {row[3]} = {row[6]}"
         )
         picture.value = trace.drawing(step.index, **draw_options).svg()
