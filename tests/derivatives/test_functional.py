@@ -87,3 +87,11 @@ def test_the_functional_api_records_its_graph_inside_no_grad() -> None:
 def test_gradients_reads_an_iterator_of_inputs_once() -> None:
     a, b = Value(2.0), Value(3.0)
     assert gradients(a * b, (v for v in [a, b])) == [3.0, 2.0]
+
+
+def test_gradients_with_a_single_value_names_the_fix() -> None:
+    x = Value(2.0)
+    y = x * x
+    with pytest.raises(TypeError, match=r"wrt must be a list of Values; .* gradients\(y, \[x\]\)"):
+        gradients(y, x)
+    assert x.grad == 0.0 and gradients(y, [x]) == [4.0]  # nothing ran; the list form works

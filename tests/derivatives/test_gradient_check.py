@@ -123,3 +123,10 @@ def test_near_the_edge_of_the_domain_the_two_point_difference_serves() -> None:
     assert report.ok
     report = gradcheck_report(lambda t: (t - 1.5e-6).sqrt() + t, [3e-6])  # −2h leaves it
     assert math.isfinite(report.rows[0].numeric)  # a report, not the engine's ValueError
+
+
+def test_gradcheck_given_a_value_names_the_fix() -> None:
+    x = Value(0.7)
+    with pytest.raises(TypeError, match=r"inputs\[0\] is a Value: gradcheck takes plain numbers"):
+        gradcheck(lambda v: v * v, [x])
+    assert gradcheck(lambda v: v * v, [x.item()])
