@@ -109,10 +109,10 @@ def draw(
     rankdir: str = "LR",
     collapse: str | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
-    max_edges: int = DEFAULT_MAX_EDGES,
     grads: Mapping[Value, float] | None = None,
     highlight: tuple[Value, Value] | tuple[Value, Value, int] | None = None,
     backend: str = "auto",
+    max_edges: int = DEFAULT_MAX_EDGES,
 ) -> Drawing:
     """Draw the graph that ends at `output`.
 

@@ -103,7 +103,7 @@ def _read_state_file(path: str | Path, *, allow_nonfinite: bool = False) -> dict
     not_state_file = f"{path} is not a state file written by Module.save"
     try:
         text = Path(path).read_bytes().decode("utf-8")
-        document = json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_constant)
+        document = json.loads(text, object_pairs_hook=_refuse_duplicates)
     except _DuplicateKey as err:
         raise StateFileError(f"{path}: duplicate key {_short(err.args[0])}") from None
     except UnicodeDecodeError:
@@ -140,11 +140,6 @@ def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
             raise _DuplicateKey(key)
         document[key] = value
     return document
-
-
-def _constant(name: str) -> float:
-    """NaN, Infinity and -Infinity as JSON constants: read as floats, checked per entry."""
-    return float(name)
 
 
 _NONFINITE_STRINGS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
@@ -208,7 +203,10 @@ class Neuron(Module):
         self.activation = activation
 
     def __call__(self, inputs: Sequence[Value | Number]) -> Value:
-        inputs = _as_values(inputs, len(self.weights), "neuron")
+        return self._forward(_as_values(inputs, len(self.weights), "neuron"))
+
+    def _forward(self, inputs: list[Value]) -> Value:
+        """The output for inputs already checked and made `Value`s."""
         total = dot(self.weights, inputs, self.bias)
         return total if self.activation == LINEAR else apply(OPS[self.activation], total)
 
@@ -238,8 +236,10 @@ class Layer(Module):
 
     def __call__(self, inputs: Sequence[Value | Number]) -> list[Value]:
         """Each neuron's output; plain-number inputs become one leaf `Value` each, shared."""
-        inputs = _as_values(inputs, len(self.neurons[0].weights), "layer")
-        return [neuron(inputs) for neuron in self.neurons]
+        return self._forward(_as_values(inputs, len(self.neurons[0].weights), "layer"))
+
+    def _forward(self, inputs: list[Value]) -> list[Value]:
+        return [neuron._forward(inputs) for neuron in self.neurons]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [
@@ -290,7 +290,7 @@ class MLP(Module):
         """The network's output: a single `Value` when the last layer has one neuron."""
         outputs = _as_values(inputs, len(self.layers[0].neurons[0].weights), "network")
         for layer in self.layers:
-            outputs = layer(outputs)
+            outputs = layer._forward(outputs)
         return outputs[0] if len(outputs) == 1 else outputs
 
     def named_parameters(self) -> list[tuple[str, Value]]:
