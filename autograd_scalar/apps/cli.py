@@ -74,22 +74,33 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _write(write: Callable[[Path], object], path: str, what: str, fallback: bool = True) -> int:
-    """Write an output, printing where; if the checked path fails after all, one line says
+    """Write an output, printing where. If the checked path fails after all, one line says
     why, and (with `fallback`) the output goes to a temporary file instead, so no run is lost."""
     try:
         write(Path(path))
-    except (OSError, ValueError, RuntimeError) as err:
-        reason = getattr(err, "strerror", None) or err
+    except OSError as err:
         if not fallback:
-            print(f"could not write the {what} to {path}: {reason}", file=sys.stderr)
+            print(f"could not write the {what} to {path}: {err.strerror or err}", file=sys.stderr)
             return 1
-        handle, spare = tempfile.mkstemp(prefix="autograd-scalar-", suffix=Path(path).suffix)
-        os.close(handle)
-        write(Path(spare))
-        print(f"could not write {path} ({reason}); wrote the {what} to {spare}", file=sys.stderr)
+        spare = _write_elsewhere(write, Path(path).suffix, what)
+        print(f"could not write {path} ({err.strerror or err}); {spare}", file=sys.stderr)
+        return 1
+    except (ValueError, RuntimeError) as err:  # the content, not the place: e.g. a NaN weight
+        print(f"could not write the {what} to {path}: {err}", file=sys.stderr)
         return 1
     print(f"wrote {path}")
     return 0
+
+
+def _write_elsewhere(write: Callable[[Path], object], suffix: str, what: str) -> str:
+    """Write to a new temporary file; say where, or that this failed too."""
+    handle, spare = tempfile.mkstemp(prefix="autograd-scalar-", suffix=suffix)
+    os.close(handle)
+    try:
+        write(Path(spare))
+    except OSError as err:
+        return f"nor could the {what} be written to {spare} ({err.strerror or err})"
+    return f"wrote the {what} to {spare}"
 
 
 def _check_outputs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:

@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
-import graphviz
+import graphviz  # type: ignore[import-untyped]
 
 from ..core.graph import Edge, Graph
 from ..core.value import Value
@@ -77,7 +77,8 @@ def render(source: str, fmt: str = "svg", backend: str = "auto") -> bytes:
         if not shutil.which("dot"):
             raise RuntimeError("backend='dot' needs Graphviz's dot program on PATH")
         try:  # a subprocess: an interrupt kills it
-            return graphviz.pipe("dot", fmt, source.encode("utf-8"))
+            laid_out: bytes = graphviz.pipe("dot", fmt, source.encode("utf-8"))
+            return laid_out
         except (subprocess.CalledProcessError, OSError, graphviz.ExecutableNotFound) as err:
             failure = f"Graphviz's dot program failed ({_reason(err)})"
             if backend == "dot" or fmt != "svg":

@@ -108,7 +108,7 @@ def test_a_path_that_fails_after_training_costs_nothing(tmp_path, monkeypatch, c
     assert captured.out.startswith("color-regression: 3 steps")
     (line,) = captured.err.strip().splitlines()
     assert line.startswith(f"could not write {folder / 'm.json'} (No such file or directory)")
-    spare = Path(line.split("wrote the model to ")[1])
+    spare = Path(line.split("; wrote the model to ")[1])
     trained = MLP(3, [5, 3])
     trained.load(spare)
     spare.unlink()
@@ -144,3 +144,21 @@ def test_a_diverging_run_says_so(capsys) -> None:
     assert captured.out == ""
     (line,) = captured.err.strip().splitlines()
     assert line.startswith("color-regression: training diverged: the loss is nan at step")
+
+
+def test_a_model_that_cannot_be_saved_as_it_is_is_one_line(tmp_path, monkeypatch, capsys) -> None:
+    from autograd_scalar.apps import train
+
+    task = train.train_color_regression
+
+    def train_to_nan(**options):
+        result = task(**options)
+        result.model.parameters()[0].data = float("nan")  # a weight gone bad, loss still finite
+        return result
+
+    monkeypatch.setattr(train, "train_color_regression", train_to_nan)
+    path = tmp_path / "m.json"
+    assert main(["train", "color-regression", "--steps", "2", "--quiet", "--save", str(path)]) == 1
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"could not write the model to {path}: parameter 'layers.0.")
+    assert "is nan" in line and not path.exists()
