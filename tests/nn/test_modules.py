@@ -261,7 +261,7 @@ def test_state_file_error_is_a_documented_value_error() -> None:
 
 
 def test_the_message_stays_short_for_a_million_unknown_keys(tmp_path) -> None:
-    extra = ", ".join(f'"unknown.{i}.{"x" * 40}": 0' for i in range(1_000_000))
+    extra = ", ".join(f'"unknown.{i}": 0' for i in range(1_000_000))
     path = write(tmp_path / "m.json", state_text(small_net_entries() + ", " + extra))
     net = MLP(2, [1])
     before = net.state_dict()
