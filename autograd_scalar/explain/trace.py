@@ -20,6 +20,7 @@ from ..core import backward as reverse_mode
 from ..core.graph import Graph
 from ..core.value import Value
 from .draw import Drawing, draw, fit_to_width, fmt
+from .text import visible
 
 
 @dataclass(frozen=True)
@@ -122,10 +123,10 @@ class BackwardTrace:
 
     def _repr_html_(self) -> str:
         if not self.steps:
-            return f"<p>{html.escape(self._no_steps())}</p>"
+            return f"<p>{html.escape(visible(self._no_steps()))}</p>"
         head = "".join(f"<th>{html.escape(h)}</th>" for h in self.HEADER)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            "<tr>" + "".join(f"<td>{html.escape(visible(c))}</td>" for c in row) + "</tr>"
             for row in self.rows()
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -177,7 +178,7 @@ def _widget(trace: BackwardTrace, widgets: Any, draw_options: dict[str, Any]) ->
     picture = widgets.HTML()
 
     def show(_: object = None) -> None:
-        caption.value = f"<b>{html.escape(trace.caption(slider.value))}</b>"
+        caption.value = f"<b>{html.escape(visible(trace.caption(slider.value)))}</b>"
         picture.value = fit_to_width(trace.drawing(slider.value, **draw_options).svg())
 
     previous.on_click(lambda _: setattr(slider, "value", max(slider.value - 1, 0)))

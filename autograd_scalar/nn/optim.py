@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from ..core.value import Value
+from .modules import Module
+
+Parameters = Iterable[Value] | Module
+"""What an optimizer takes: the parameters (`net.parameters()`), or the module itself."""
 
 
 class Optimizer:
     """Holds the parameters; `zero_grad()` clears their grads, `step()` updates them."""
 
-    def __init__(self, parameters: Sequence[Value], lr: float) -> None:
-        self.parameters = list(parameters)
-        if not self.parameters or not all(isinstance(p, Value) for p in self.parameters):
-            raise TypeError("an optimizer needs a non-empty list of Value parameters")
+    def __init__(self, parameters: Parameters, lr: float) -> None:
+        self.parameters = _parameter_list(parameters)
         if not lr > 0:
             raise ValueError(f"learning rate must be positive, got {lr!r}")
         self.lr = lr
@@ -24,6 +26,10 @@ class Optimizer:
         for p in self.parameters:
             p.grad = 0.0
 
+    def step(self) -> None:
+        """Update every parameter from its grad (each optimizer its own way)."""
+        raise NotImplementedError
+
     def _grads(self) -> list[float]:
         return [float(p.grad) for p in self.parameters]
 
@@ -31,7 +37,7 @@ class Optimizer:
 class SGD(Optimizer):
     """w ← w − lr · v, with v ← momentum · v + grad (v = grad when momentum is 0)."""
 
-    def __init__(self, parameters: Sequence[Value], lr: float = 0.01, momentum: float = 0.0):
+    def __init__(self, parameters: Parameters, lr: float = 0.01, momentum: float = 0.0):
         super().__init__(parameters, lr)
         if not 0 <= momentum < 1:
             raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
@@ -54,7 +60,7 @@ class Adam(Optimizer):
 
     def __init__(
         self,
-        parameters: Sequence[Value],
+        parameters: Parameters,
         lr: float = 0.001,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
@@ -80,3 +86,18 @@ class Adam(Optimizer):
             self.v[i] = self.beta2 * self.v[i] + (1 - self.beta2) * g * g
             m_hat, v_hat = self.m[i] / correct1, self.v[i] / correct2
             p.data -= self.lr * m_hat / (math.sqrt(v_hat) + self.eps)
+
+
+def _parameter_list(parameters: object) -> list[Value]:
+    """The parameters as a list: from a module, or from any iterable of `Value`s."""
+    if isinstance(parameters, Module):
+        parameters = parameters.parameters()
+    if isinstance(parameters, Value) or not isinstance(parameters, Iterable):
+        raise TypeError(
+            "an optimizer takes a list of Value parameters (net.parameters()) or a Module, "
+            f"got {type(parameters).__name__}"
+        )
+    found = list(parameters)
+    if not found or not all(isinstance(p, Value) for p in found):
+        raise TypeError("an optimizer needs a non-empty list of Value parameters")
+    return found

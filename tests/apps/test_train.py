@@ -2,6 +2,7 @@
 the colour-regression loss), state dicts round-tripping exactly, plots, and the CLI."""
 
 import json
+import math
 
 import pytest
 
@@ -9,6 +10,7 @@ from autograd_scalar import MLP, Value
 from autograd_scalar.apps.cli import main
 from autograd_scalar.apps.train import (
     MOONS_STEPS,
+    Diverged,
     decision_grid,
     fit,
     plot_loss,
@@ -62,6 +64,21 @@ def test_fit_checks_its_arguments_and_a_failing_loss_changes_nothing() -> None:
     with pytest.raises(TypeError, match="loss_fn"):
         fit(w * w, SGD([w]), steps=1, progress=False)
     assert (w.data, w.grad) == (3.0, 5.0)
+
+
+@pytest.mark.parametrize(
+    ("loss", "seen"),
+    [
+        (lambda w: (w - 1) ** 2, "inf"),
+        (lambda w: (w - 1) ** 2 + (w * w - w * w), "nan"),  # inf − inf once w is infinite
+    ],
+)
+def test_fit_stops_when_the_loss_diverges(loss, seen: str) -> None:
+    w = Value(3.0)
+    with pytest.raises(Diverged, match=f"training diverged: the loss is {seen} at step 2") as err:
+        fit(lambda: loss(w), SGD([w], lr=1e308), steps=5, progress=False)
+    assert err.value.step == 2 and err.value.history == [4.0]
+    assert w.data == -math.inf and w.grad == 4.0  # step 2's loss was refused before backward()
 
 
 def test_state_dict_round_trips_exactly_through_json(tmp_path, moons) -> None:

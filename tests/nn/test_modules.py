@@ -1,10 +1,13 @@
 """Neuron, Layer and MLP: shapes, activations, explicit weights, gradients of the parameters."""
 
+import json
 import math
 
 import pytest
 
-from autograd_scalar import MLP, Layer, Neuron, Value
+from autograd_scalar import MLP, Layer, Module, Neuron, StateFileError, Value
+from autograd_scalar.core.ops import OPS
+from autograd_scalar.nn.modules import activations
 
 
 def test_neuron_computes_activation_of_weighted_sum() -> None:
@@ -198,3 +201,160 @@ def test_state_files_keep_their_keys(tmp_path) -> None:
     other = MLP(2, [2, 1], seed=5)
     other.load(tmp_path / "s.json")
     assert other.state_dict() == net.state_dict()
+
+
+# -- state files: one documented error (StateFileError), short, naming the file and the key --
+
+FORMAT = "autograd_scalar.state_dict/1"
+
+
+def state_text(parameters: str) -> str:
+    return f'{{"format": "{FORMAT}", "parameters": {{{parameters}}}}}'
+
+
+def small_net_entries(w0: str = "0.5") -> str:
+    return f'"layers.0.neurons.0.w0": {w0}, "layers.0.neurons.0.w1": 1, "layers.0.neurons.0.b": 2'
+
+
+def test_save_refuses_a_nan_weight_and_writes_valid_json_when_asked(tmp_path) -> None:
+    net = MLP(2, [1])
+    net.parameters()[0].data = math.nan
+    net.parameters()[2].data = -math.inf
+    path = tmp_path / "m.json"
+    with pytest.raises(ValueError, match="'layers.0.neurons.0.w0' is nan"):
+        net.save(path)
+    assert not path.exists()
+    net.save(path, allow_nonfinite=True)
+    strict = json.loads(path.read_text(), parse_constant=lambda name: pytest.fail(name))
+    assert strict["parameters"]["layers.0.neurons.0.w0"] == "nan"
+    assert strict["parameters"]["layers.0.neurons.0.b"] == "-inf"
+    fresh = MLP(2, [1], seed=5)
+    with pytest.raises(StateFileError, match="w0' is nan; pass allow_nonfinite=True"):
+        fresh.load(path)
+    fresh.load(path, allow_nonfinite=True)
+    w0, w1, b = (p.data for p in fresh.parameters())
+    assert math.isnan(w0) and w1 == net.parameters()[1].data and b == -math.inf
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_load_refuses_non_finite_numbers_unless_asked(tmp_path, number: str) -> None:
+    path = tmp_path / "m.json"
+    path.write_text(state_text(small_net_entries(w0=number)))
+    net = MLP(2, [1])
+    with pytest.raises(StateFileError, match=f"{path}: parameter 'layers.0.neurons.0.w0' is"):
+        net.load(path)
+    net.load(path, allow_nonfinite=True)
+    assert not math.isfinite(net.parameters()[0].data)
+
+
+def write(path, content: str | bytes):
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    return path
+
+
+BAD_FILES = {
+    "binary garbage": (b"\xff\xfe\x00\x89PNG\r\n", "not a state file"),
+    "text garbage": ("hello", "not a state file"),
+    "deep nesting": ("[" * 100_000 + "]" * 100_000, "not a state file.*nested too deeply"),
+    "huge integer": (state_text(small_net_entries(w0="9" * 5000)), "too many digits"),
+    "big integer": (state_text(small_net_entries(w0="9" * 400)), "w0' is too large"),
+    "string value": (state_text(small_net_entries(w0='"0.5"')), "w0' is '0.5', not a number"),
+    "bool value": (state_text(small_net_entries(w0="true")), "w0' is True, not a number"),
+    "duplicate key": (
+        state_text(small_net_entries() + ', "layers.0.neurons.0.w0": 7'),
+        "duplicate key 'layers.0.neurons.0.w0'",
+    ),
+    "duplicate format": ('{"format": 1, "format": 2}', "duplicate key 'format'"),
+    "missing key": (state_text('"layers.0.neurons.0.w0": 1'), "missing .*w1"),
+    "wrong format": ('{"format": "other/2", "parameters": {}}', "not a state file"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_every_bad_file_raises_state_file_error_and_changes_nothing(tmp_path, case: str) -> None:
+    content, words = BAD_FILES[case]
+    path = write(tmp_path / "m.json", content)
+    net = MLP(2, [1])
+    before = net.state_dict()
+    with pytest.raises(StateFileError, match=words) as error:
+        net.load(path)
+    assert str(path) in str(error.value) and len(str(error.value)) < 300
+    assert net.state_dict() == before
+
+
+@pytest.mark.parametrize("where", ["folder", "missing"])
+def test_an_unreadable_path_raises_state_file_error(tmp_path, where: str) -> None:
+    path = tmp_path if where == "folder" else tmp_path / "nope.json"
+    with pytest.raises(StateFileError, match=f"cannot read {path}"):
+        MLP(2, [1]).load(path)
+
+
+def test_state_file_error_is_a_documented_value_error() -> None:
+    assert issubclass(StateFileError, ValueError) and StateFileError.__doc__
+    assert "StateFileError" in (Module.load.__doc__ or "")
+
+
+def test_the_message_stays_short_for_a_million_unknown_keys(tmp_path) -> None:
+    extra = ", ".join(f'"unknown.{i}": 0' for i in range(1_000_000))
+    path = write(tmp_path / "m.json", state_text(small_net_entries() + ", " + extra))
+    net = MLP(2, [1])
+    before = net.state_dict()
+    with pytest.raises(StateFileError, match="unexpected .* and 999995 more") as error:
+        net.load(path)
+    assert len(str(error.value)) < 600
+    assert net.state_dict() == before
+
+
+def test_a_good_file_still_loads_exactly(tmp_path) -> None:
+    net, fresh = MLP(2, [3, 1], seed=1), MLP(2, [3, 1], seed=2)
+    net.save(tmp_path / "m.json")
+    fresh.load(tmp_path / "m.json")
+    assert fresh.state_dict() == net.state_dict()
+
+
+# -- inputs: a list of numbers becomes one leaf per input; a lone number is refused --
+
+
+def test_an_mlp_on_plain_numbers_makes_one_leaf_per_input() -> None:
+    net = MLP(3, [4, 2, 1])
+    out = net([1.0, 2.0, 3.0])
+    leaves = {n for n in out.topological_order() if not n.parents}
+    inputs = leaves - set(net.parameters())
+    assert sorted(x.data for x in inputs) == [1.0, 2.0, 3.0]
+    layer = Layer(3, 5)
+    outputs = layer([1.0, 2.0, 3.0])
+    layer_leaves = {n for out in outputs for n in out.topological_order() if not n.parents}
+    assert len(layer_leaves - set(layer.parameters())) == 3
+
+
+@pytest.mark.parametrize("call", [lambda net: net(1.0), lambda net: net(Value(1.0))])
+def test_a_single_number_where_a_list_is_needed_is_named(call) -> None:
+    with pytest.raises(TypeError, match=r"takes a list of 1 inputs, got (float|Value).*\[x\]"):
+        call(MLP(1, [2, 1]))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"activation": "gelu"},
+        {"output_activation": "gelu"},
+        {"activation": ["gelu"]},
+        {"activation": "softplus"},
+    ],
+)
+def test_an_unknown_activation_is_refused_even_without_hidden_layers(options) -> None:
+    with pytest.raises(ValueError, match="activation must be one of .*'tanh'.*got '"):
+        MLP(2, [1], **options)
+
+
+def test_the_accepted_activations_are_the_op_tables() -> None:
+    marked = {name for name, op in OPS.items() if op.activation}
+    assert set(activations()) == {"linear"} | marked
+    assert "gelu" not in OPS
+    for name in marked:
+        neuron = Neuron(1, activation=name, bias=False)
+        neuron.weights[0].data = 0.5
+        assert neuron([0.25]).data == OPS[name].forward(0.125)

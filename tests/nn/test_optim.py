@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from autograd_scalar import Value, is_grad_enabled
+from autograd_scalar import MLP, Value, is_grad_enabled
 from autograd_scalar.nn.optim import SGD, Adam
 
 
@@ -100,3 +100,21 @@ def test_adam_keeps_moments_per_parameter() -> None:
             m_hat, v_hat = m[i] / (1 - 0.9**t), v[i] / (1 - 0.999**t)
             w[i] -= 0.1 * m_hat / (math.sqrt(v_hat) + 1e-8)
     assert [a.data, b.data] == pytest.approx(w, rel=1e-12)
+
+
+@pytest.mark.parametrize("optimizer", [SGD, Adam])
+def test_a_module_is_taken_as_its_parameters(optimizer) -> None:
+    net = MLP(2, [2, 1], seed=0)
+    by_module, by_list = optimizer(net, lr=0.1), optimizer(net.parameters(), lr=0.1)
+    assert by_module.parameters == by_list.parameters == net.parameters()
+    before = net.state_dict()
+    net([1.0, -1.0]).backward()
+    by_module.step()
+    assert net.state_dict() != before  # the module's own parameters moved
+
+
+@pytest.mark.parametrize("optimizer", [SGD, Adam])
+@pytest.mark.parametrize("wrong", [1.0, Value(1.0), None])
+def test_something_else_than_parameters_is_named(optimizer, wrong) -> None:
+    with pytest.raises(TypeError, match="net.parameters\\(\\)\\) or a Module, got"):
+        optimizer(wrong)
