@@ -142,14 +142,8 @@ def decision_grid(
     xs = [x0 + (x1 - x0) * i / (resolution - 1) for i in range(resolution)]
     ys = [y0 + (y1 - y0) * j / (resolution - 1) for j in range(resolution)]
     with no_grad():
-        scores = [[_score(model, [x, y]) for x in xs] for y in ys]
+        scores = [[_score(model, [x, y]).data for x in xs] for y in ys]
     return xs, ys, scores
-
-
-def _score(model: MLP, point: list[float]) -> float:
-    out = model(point)
-    assert isinstance(out, Value), "a classifier with one output"
-    return out.data
 
 
 MOONS_STEPS = 100

@@ -13,7 +13,9 @@ shared and nodes fan out. The first operand is usually the newest node, which ma
 graphs deep (median depth about 5), and every input ends up feeding the output. Ops are
 chosen knowing their operands' values, only where `op.smooth` holds (away from poles and
 kinks) and the result stays below 1e4 in size, so every graph is inside every op's domain
-by construction. `kinks=True` also puts inputs and operands exactly on the kinks.
+by construction; graphs too steep for finite differences to judge (their five-point
+differences at h and h / 4 disagree) are drawn again. `kinks=True` also puts inputs and
+operands exactly on the kinks.
 """
 
 from __future__ import annotations
@@ -138,7 +140,10 @@ def _expressions(
         reject()
     for unused in _unused_inputs(count, operations):
         _append(_join(draw, ops, nodes, unused), nodes, operations)
-    return Expression(tuple(nodes[:count]), tuple(operations))
+    expression = Expression(tuple(nodes[:count]), tuple(operations))
+    if not kinks and not _well_conditioned(expression):
+        reject()  # too steep for finite differences to check: a false alarm in waiting
+    return expression
 
 
 def _append(operation: Operation | None, nodes: list[float], operations: list[Operation]) -> None:
@@ -172,6 +177,33 @@ def _join(
     candidates = [Operation(n, (len(nodes) - 1, unused)) for n in binary]
     usable = [c for c in candidates if _usable(c, nodes, kinks=False)]
     return draw(st.sampled_from(usable)) if usable else None
+
+
+def _well_conditioned(expression: Expression) -> bool:
+    """Whether finite differences of the output agree with themselves at two step sizes
+    (five-point, h and h / 4), for every input: the graph is then smooth enough at its
+    inputs for `gradcheck` to judge the engine. Only forward values are used."""
+    inputs = list(expression.inputs)
+
+    def output(i: int, shift: float) -> float:
+        moved = [x + shift if j == i else x for j, x in enumerate(inputs)]
+        value: float = expression.evaluate(moved)[-1]
+        return value
+
+    def five_point(i: int, h: float) -> float:
+        near = output(i, h) - output(i, -h)
+        far = output(i, 2 * h) - output(i, -2 * h)
+        return (8 * near - far) / (12 * h)
+
+    for i, x in enumerate(inputs):
+        h = 1e-6 * max(1.0, abs(x))
+        try:
+            coarse, fine = five_point(i, h), five_point(i, h / 4)
+        except (ValueError, ZeroDivisionError, OverflowError):  # a domain edge within 2h
+            return False
+        if not math.isclose(coarse, fine, rel_tol=1e-5, abs_tol=1e-6):
+            return False
+    return True
 
 
 def _unused_inputs(count: int, operations: list[Operation]) -> list[int]:
