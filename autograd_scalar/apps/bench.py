@@ -465,7 +465,7 @@ def program_workloads(n_samples: int, depth: int) -> Workloads:
 
     whole = compile_step()
     x, target = [Value(0.0), Value(0.0)], Value(0.0)
-    per_sample = compile_program((net(x) - target) ** 2, [*x, target, *params])
+    per_sample = compile_program((net.output(x) - target) ** 2, [*x, target, *params])
     columns = [np.array([p[0] for p, _ in data]), np.array([p[1] for p, _ in data])]
     columns.append(np.array([y for _, y in data]))
 

@@ -77,7 +77,8 @@ def plot_loss(
     ax.semilogy(range(1, len(history) + 1), history, color="#1f77b4")
     ax.set(xlabel="step", ylabel="loss", title=title)
     fig.tight_layout()
-    return _finish(fig, plt, path)
+    finished: Figure = _finish(fig, plt, path)
+    return finished
 
 
 def _pyplot(path: str | Path | None) -> Any:
@@ -142,7 +143,7 @@ def decision_grid(
     xs = [x0 + (x1 - x0) * i / (resolution - 1) for i in range(resolution)]
     ys = [y0 + (y1 - y0) * j / (resolution - 1) for j in range(resolution)]
     with no_grad():
-        scores = [[_score(model, [x, y]).data for x in xs] for y in ys]
+        scores = [[model.output([x, y]).data for x in xs] for y in ys]
     return xs, ys, scores
 
 
@@ -153,7 +154,7 @@ def moons_loss(
     model: MLP, points: Sequence[Sequence[float]], labels: Sequence[int], reg: float = 1e-4
 ) -> Value:
     """Mean max-margin (hinge) loss over the points, plus an L2 penalty."""
-    scores = [_score(model, p) for p in points]
+    scores = [model.output(p) for p in points]
     data_loss = losses.total(losses.binary_hinge(s, y) for s, y in zip(scores, labels))
     return data_loss / len(points) + losses.l2_penalty(model.parameters(), reg)
 
@@ -161,15 +162,8 @@ def moons_loss(
 def accuracy(model: MLP, points: Sequence[Sequence[float]], labels: Sequence[int]) -> float:
     """The fraction of points whose score has the label's sign."""
     with no_grad():
-        right = sum((_score(model, p).data > 0) == (y > 0) for p, y in zip(points, labels))
+        right = sum((model.output(p).data > 0) == (y > 0) for p, y in zip(points, labels))
     return right / len(points)
-
-
-def _score(model: MLP, point: Sequence[float]) -> Value:
-    """The output of a network that ends in one neuron."""
-    score = model(point)
-    assert isinstance(score, Value), "the moons network ends in one neuron"
-    return score
 
 
 def train_moons(

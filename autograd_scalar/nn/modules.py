@@ -311,11 +311,25 @@ class MLP(Module):
             layer.rename(f"L{i}")
 
     def __call__(self, inputs: Sequence[Value | Number]) -> Value | list[Value]:
-        """The network's output: a single `Value` when the last layer has one neuron."""
-        outputs = _as_values(inputs, len(self.layers[0].neurons[0].weights), "network")
-        for layer in self.layers:
-            outputs = layer._forward(outputs)
+        """The network's output: a single `Value` when the last layer has one neuron, else a
+        list. `output()` and `outputs()` say which is wanted (and type-check)."""
+        outputs = self.outputs(inputs)
         return outputs[0] if len(outputs) == 1 else outputs
+
+    def outputs(self, inputs: Sequence[Value | Number]) -> list[Value]:
+        """Every output of the last layer, as a list, whatever its size."""
+        values = _as_values(inputs, len(self.layers[0].neurons[0].weights), "network")
+        for layer in self.layers:
+            values = layer._forward(values)
+        return values
+
+    def output(self, inputs: Sequence[Value | Number]) -> Value:
+        """The one output of a network whose last layer has one neuron."""
+        if len(self.layers[-1].neurons) != 1:
+            raise ValueError(
+                f"this network has {len(self.layers[-1].neurons)} outputs: use outputs()"
+            )
+        return self.outputs(inputs)[0]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [

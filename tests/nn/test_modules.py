@@ -358,3 +358,12 @@ def test_the_accepted_activations_are_the_op_tables() -> None:
         neuron = Neuron(1, activation=name, bias=False)
         neuron.weights[0].data = 0.5
         assert neuron([0.25]).data == OPS[name].forward(0.125)
+
+
+def test_output_and_outputs_say_which_shape_is_wanted() -> None:
+    one, two = MLP(2, [3, 1], seed=0), MLP(2, [3, 2], seed=0)
+    assert one.output([0.5, -0.5]).data == one([0.5, -0.5]).data
+    assert [v.data for v in one.outputs([0.5, -0.5])] == [one([0.5, -0.5]).data]
+    assert [v.data for v in two.outputs([0.5, -0.5])] == [v.data for v in two([0.5, -0.5])]
+    with pytest.raises(ValueError, match="2 outputs: use outputs"):
+        two.output([0.5, -0.5])
