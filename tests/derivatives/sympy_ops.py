@@ -31,10 +31,10 @@ SYMPY = {
     "sqrt": sp.sqrt,
     "tanh": sp.tanh,
     "sigmoid": lambda x: 1 / (1 + sp.exp(-x)),
-    "relu": lambda x: sp.Piecewise((x, x > 0), (0, True)),  # piecewise: differentiable twice
+    "relu": lambda x: sp.Max(0, x),
     "sin": sp.sin,
     "cos": sp.cos,
-    "abs": lambda x: sp.Piecewise((x, x >= 0), (-x, True)),
+    "abs": sp.Abs,
     "dot": _dot,
     "linear": lambda *v: _dot(*v[:-1]) + v[-1],
 }
