@@ -59,22 +59,25 @@ def run(
     """
     order = graph.order
     before = [node.grad for node in order]
-    before_values = [node.grad_value for node in order] if create_graph else None
+    # grad_value is kept in step with grad; until a create_graph pass has made one, there is
+    # none to keep, and the float pass skips that work
+    graph_grads = create_graph or _graph_grads_made
+    before_values = [node.grad_value for node in order] if graph_grads else None
     shares: list[Scalar] = []
     try:
         if create_graph:
             shares = _accumulate_as_graph(graph, gradient)
         else:
             _accumulate_floats(graph, gradient)
-            if report or not keep or recording.is_anomaly_enabled():
+            if report or not keep or graph_grads or recording.is_anomaly_enabled():
                 shares = [node.grad for node in order]
         if recording.is_anomaly_enabled():
             _check_finite(graph, shares)
         if not keep:
             _put_back(order, before)
-        elif create_graph:
+        elif before_values is not None:
             with recording.enable_grad():  # the sums with earlier grads stay differentiable
-                _add_to_grads(order, before, shares)
+                _add_to_grads(order, before, before_values, shares, create_graph)
         else:
             for node, earlier in zip(order, before):
                 node.grad += earlier
@@ -82,6 +85,10 @@ def run(
     except BaseException:
         _put_back(order, before, before_values)
         raise
+
+
+_graph_grads_made = False
+"""Whether any create_graph pass has stored a `grad_value` yet (in any thread)."""
 
 
 def _accumulate_floats(graph: Graph, gradient: Scalar) -> None:
@@ -134,16 +141,31 @@ def local_derivatives_as_values(node: Value) -> tuple[Scalar, ...]:
     return op.derivative(*inputs, node)
 
 
-def _add_to_grads(order: Sequence[Value], before: list[float], shares: list[Scalar]) -> None:
-    for node, earlier, share in zip(order, before, shares):
-        if _is_plain(share):
-            node.grad = earlier + share
-        else:  # a Value: the gradient as a graph, kept in grad_value beside its number
-            node.grad = earlier + share.data
-            if node.grad_value is not None:
-                node.grad_value = node.grad_value + share
-            else:
-                node.grad_value = share + earlier if earlier else share
+def _add_to_grads(
+    order: Sequence[Value],
+    before: list[float],
+    before_values: list[Value | None],
+    shares: list[Scalar],
+    create_graph: bool,
+) -> None:
+    """Add each share to `grad`, and to `grad_value`, the same gradient as a `Value`: a
+    create_graph pass gives every node it reaches one (a plain-number share as a constant
+    leaf); a float pass adds its number to those that have one."""
+    from .value import Value  # value.py imports this module: import at call time
+
+    global _graph_grads_made
+    _graph_grads_made = True
+    for node, earlier, earlier_value, share in zip(order, before, before_values, shares):
+        plain = _is_plain(share)
+        node.grad = earlier + (share if plain else share.data)
+        if plain and share == 0:
+            continue
+        if earlier_value is not None:
+            node.grad_value = earlier_value + share
+        elif not plain:
+            node.grad_value = share + earlier if earlier else share
+        elif create_graph:
+            node.grad_value = Value(earlier + share)  # a constant: it depends on nothing
 
 
 def _put_back(

@@ -109,7 +109,8 @@ class Graph:
         """One name per node: its label, else `vₖ` in the numbering of Baydin et al.'s survey.
 
         The n leaves are v₋ₙ₊₁ … v₀, the other nodes v₁ … vₖ in topological order. A label
-        used by more than one node gets the node's number after it, so names stay unique.
+        used by more than one node, or that reads as a vₖ, gets the node's own vₖ after it, so
+        names stay unique.
         """
         numbers: dict[Value, int] = {}
         leaf, inner = 1 - len(self.inputs), 1
@@ -118,16 +119,16 @@ class Graph:
                 numbers[node], inner = inner, inner + 1
             else:
                 numbers[node], leaf = leaf, leaf + 1
+        automatic = {_number_name(numbers[n]) for n in self.order}
         counts: dict[str, int] = {}
         for node in self.order:
             counts[node.label] = counts.get(node.label, 0) + 1
         return {
-            node: _name(node.label, counts[node.label] > 1, numbers[node]) for node in self.order
+            node: _name(
+                node.label, counts[node.label] > 1 or node.label in automatic, numbers[node]
+            )
+            for node in self.order
         }
-
-    def name(self, node: Value) -> str:
-        """The node's name (see `names`)."""
-        return self.names[node]
 
     def depending_on(self, sources: Iterable[Value]) -> list[Value]:
         """The nodes of `order` that are a source or depend on one, in order."""
@@ -168,8 +169,14 @@ class Graph:
         return counts[self.output]
 
 
-def _name(label: str, repeated: bool, number: int) -> str:
-    v = "v" + str(number).translate(SUBSCRIPTS)
+def _number_name(number: int) -> str:
+    return "v" + str(number).translate(SUBSCRIPTS)
+
+
+def _name(label: str, ambiguous: bool, number: int) -> str:
+    """The label, else vₖ; a label that another node also has, or that reads as some node's
+    vₖ, gets this node's vₖ after it."""
+    v = _number_name(number)
     if not label:
         return v
-    return f"{label} ({v})" if repeated else label
+    return f"{label} ({v})" if ambiguous else label

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import NamedTuple
 
 
@@ -31,19 +31,22 @@ nesting: ContextVar[int] = ContextVar("autograd_scalar_nesting", default=0)
 """How many functional transforms (`grad`, `jvp`, ...) are running f in this thread."""
 
 
-@contextmanager
-def _switched(grad_enabled: bool | None = None, anomaly: bool | None = None) -> Iterator[None]:
-    now = mode.get()
-    token = mode.set(
-        MODES[
-            now.grad_enabled if grad_enabled is None else grad_enabled,
-            now.anomaly if anomaly is None else anomaly,
-        ]
-    )
-    try:
-        yield
-    finally:
-        mode.reset(token)
+class _Switch:
+    """A context that sets some recording switches for the block and restores them after.
+    Reusable and reentrant, as PyTorch's `no_grad()` is: each entry keeps its own token."""
+
+    def __init__(self, grad_enabled: bool | None = None, anomaly: bool | None = None) -> None:
+        self.grad_enabled, self.anomaly = grad_enabled, anomaly
+        self.tokens: list[Token[Mode]] = []
+
+    def __enter__(self) -> None:
+        now = mode.get()
+        grad_enabled = now.grad_enabled if self.grad_enabled is None else self.grad_enabled
+        anomaly = now.anomaly if self.anomaly is None else self.anomaly
+        self.tokens.append(mode.set(MODES[grad_enabled, anomaly]))
+
+    def __exit__(self, *exc_info: object) -> None:
+        mode.reset(self.tokens.pop())
 
 
 def no_grad() -> AbstractContextManager[None]:
@@ -51,12 +54,12 @@ def no_grad() -> AbstractContextManager[None]:
 
     Ops inside compute their value only: no parents, no local derivatives.
     """
-    return _switched(grad_enabled=False)
+    return _Switch(grad_enabled=False)
 
 
 def enable_grad() -> AbstractContextManager[None]:
     """Record the graph again inside a `no_grad()` block (the functional API uses it)."""
-    return _switched(grad_enabled=True)
+    return _Switch(grad_enabled=True)
 
 
 def is_grad_enabled() -> bool:
@@ -66,7 +69,7 @@ def is_grad_enabled() -> bool:
 
 def detect_anomaly() -> AbstractContextManager[None]:
     """Raise at the first op, or the first backward edge, that makes a NaN or an infinity."""
-    return _switched(anomaly=True)
+    return _Switch(anomaly=True)
 
 
 def is_anomaly_enabled() -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from numbers import Real
 from pathlib import Path
 
@@ -202,9 +202,14 @@ class Value:
 
     def zero_grad(self) -> None:
         """Reset the grad of this value and of every node it depends on to 0."""
-        for node in topological_order(self):
-            node.grad = 0.0
-            node.grad_value = None
+        zero_grads(topological_order(self))
+
+
+def zero_grads(nodes: Iterable[Value]) -> None:
+    """Set each node's grad to 0 (and drop its `grad_value`): what every zero_grad does."""
+    for node in nodes:
+        node.grad = 0.0
+        node.grad_value = None
 
 
 # -- building nodes --
@@ -300,7 +305,8 @@ def _with_number(op: Op, x: Value, c: Number) -> Value:
 
 def apply(op: Op, *inputs: Value, constant: Number | None = None) -> Value:
     """Apply an op (one of the table, or your own) to `Value`s, and its plain-number
-    `constant` for ops that take one (`x + c`)."""
+    `constant` for ops that take one (`x + c`). An op of your own is checked as it runs: its
+    value must be a real number and it must give one local derivative per input."""
     if not inputs or not all(isinstance(x, Value) for x in inputs):
         raise TypeError(f"apply() takes an Op and one or more Values, got {inputs!r}")
     if op.arity != ops.VARIADIC and len(inputs) != op.arity:
@@ -309,11 +315,22 @@ def apply(op: Op, *inputs: Value, constant: Number | None = None) -> Value:
         wanted = "needs a constant" if op.takes_constant else "takes no constant"
         raise TypeError(f"{op.name} ({op.formula}) {wanted}, got constant={constant!r}")
     if constant is not None:
+        if not _is_number(constant):
+            raise TypeError(f"{op.name}: the constant must be a real number, got {constant!r}")
         return _with_number(op, inputs[0], constant)
-    return _many(op, inputs)
+    args = tuple([x.data for x in inputs])
+    out = _checked_number(op.forward(*args), f"{op.name}'s forward (its value)")
+    node = _node_in_mode(op, out, inputs, args, None)
+    if node.parents and len(node.local_grads) != len(inputs):
+        raise TypeError(
+            f"{op.name}'s derivative gave {len(node.local_grads)} local derivative(s) "
+            f"for {len(inputs)} input(s): one per input is needed"
+        )
+    return node
 
 
 def _many(op: Op, inputs: tuple[Value, ...]) -> Value:
+    """An op of the table on any number of inputs (dot, linear), unchecked: fast."""
     args = tuple([x.data for x in inputs])
     out = op.forward(*args)
     if _current_mode() is RECORDING:

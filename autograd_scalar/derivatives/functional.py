@@ -137,6 +137,8 @@ def _variables(args: tuple[Value | Number, ...], positions: tuple[int, ...]) -> 
     """A fresh variable per argument: a new leaf for a number, and for a `Value` a new node
     that depends on it with slope 1, so derivatives are taken with respect to this call's
     variables only, while an outer transform still sees through them."""
+    if not args:
+        raise TypeError("the function needs at least one argument to differentiate")
     if max(positions) >= len(args):
         raise ValueError(f"argnums {positions} out of range for {len(args)} arguments")
     with recording.enable_grad():
@@ -168,7 +170,8 @@ def _check_value(x: object, what: str) -> None:
 
 def _positions(argnums: Argnums) -> tuple[int, ...]:
     positions = (argnums,) if isinstance(argnums, int) else tuple(argnums)
-    if not positions or not all(isinstance(i, int) and i >= 0 for i in positions):
+    valid = [isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in positions]
+    if not positions or not all(valid):
         raise ValueError(f"argnums must be a non-negative int or a tuple of them, got {argnums!r}")
     return positions
 

@@ -34,8 +34,9 @@ class TooManyPaths(ValueError):
 def count_paths(output: Value, wrt: Value) -> int:
     """How many paths lead from `wrt` to `output`: cheap, by dynamic programming."""
     _check_node(output, "output")
-    _check_node(wrt, "wrt")
-    return Graph.of(output).count_paths(wrt)
+    graph = Graph.of(output)
+    _check_in(graph, wrt)
+    return graph.count_paths(wrt)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,6 @@ def all_paths(
     between them, as the derivations in articles do.
     """
     _check_node(output, "output")
-    _check_node(wrt, "wrt")
     return paths_in(Graph.of(output), wrt, max_paths, labelled)
 
 
@@ -72,6 +72,7 @@ def paths_in(
     graph: Graph, wrt: Value, max_paths: int = DEFAULT_MAX_PATHS, labelled: bool = False
 ) -> list[Path]:
     """`all_paths` on a snapshot already taken."""
+    _check_in(graph, wrt)
     edges_into = labelled_edges(graph, also_keep=wrt) if labelled else graph.edges_into
     count = graph.count_paths(wrt, edges_into)
     if count > max_paths:
@@ -149,6 +150,9 @@ def compare(
     """Differentiate `output` with respect to each input by all three methods, on one snapshot."""
     _check_node(output, "output")
     graph = Graph.of(output)
+    inputs = list(inputs)
+    for x in inputs:
+        _check_in(graph, x)
     reverse = _reverse_mode(graph)
     path_sums, counts = [], []
     for x in inputs:
@@ -156,7 +160,7 @@ def compare(
         path_sums.append(sum(p.product for p in paths))
         counts.append(len(paths))
     return Comparison(
-        names=[graph.names.get(x, "?") for x in inputs],
+        names=[graph.names[x] for x in inputs],
         forward=[graph.push_forward({x: 1.0})[output] for x in inputs],
         reverse=[reverse.get(x, 0.0) for x in inputs],
         paths=path_sums,
@@ -241,10 +245,8 @@ def derivation(
     write dE/dw5 = dE/dy · dy/dw5.
     """
     _check_node(output, "output")
-    _check_node(wrt, "wrt")
     graph = Graph.of(output)
-    if wrt not in graph:
-        raise ValueError(f"wrt is not part of the graph that computes the output: {wrt!r}")
+    _check_in(graph, wrt)
     edges_into = labelled_edges(graph, also_keep=wrt) if labelled else graph.edges_into
     count = graph.count_paths(wrt, edges_into)
     paths = list(islice(_walk_paths(graph, wrt, edges_into), max_paths))
@@ -256,6 +258,14 @@ def derivation(
     numbers = [list(reversed(p.locals)) for p in paths]
     total = graph.push_forward({wrt: 1.0})[output] if wrt is not output else 1.0
     return Derivation(symbolic, numbers, total, names[output], names[wrt], count - len(paths))
+
+
+def _check_in(graph: Graph, wrt: object) -> None:
+    """`wrt` must be a node of the graph: a derivative with respect to anything else is not
+    0 by the graph's say, it is a question about another graph."""
+    _check_node(wrt, "wrt")
+    if wrt not in graph:
+        raise ValueError(f"wrt is not part of the graph that computes the output: {wrt!r}")
 
 
 def _check_node(node: object, what: str) -> None:

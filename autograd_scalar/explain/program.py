@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import ops
 from ..core.graph import Graph
 from ..core.ops import Op
+from ..core.recording import enable_grad
 from ..core.value import Value
 from . import op_forms
 from .op_forms import DOMAIN_OPS, forward_code, has_forms, local_codes, number_code
@@ -276,7 +277,7 @@ class Program:
         """Record `f` again at these input values; raise `GraphChanged` if it makes another
         graph than this program's (its Python control flow took another way)."""
         values = [Value(x) for x in inputs]
-        again = Graph.of(f(*values))
+        again = Graph.of(_record(f, values))
         difference = _first_difference(_shape(self.graph, self.inputs), _shape(again, values))
         if difference is not None:
             order = self.graph.order
@@ -286,6 +287,12 @@ class Program:
                 f"(from {where} on): a Python if or loop went another way. Compile again for "
                 "these inputs, or use ops that branch at replay (relu, abs)"
             )
+
+
+def _record(f: Callable[..., Value], values: list[Value]) -> Value:
+    """f on these values, its graph recorded even inside `no_grad()`."""
+    with enable_grad():
+        return f(*values)
 
 
 def compile_program(output: Value, inputs: Sequence[Value] | None = None) -> Program:
@@ -310,7 +317,7 @@ def compile_function(f: Callable[..., Value], *inputs: float, check_every: int =
         raise ValueError(f"check_every must be a whole number >= 0, got {check_every!r}")
     names = _parameter_names(f, len(inputs))
     values = [Value(x, label=name) for x, name in zip(inputs, names)]
-    program = compile_program(f(*values), values)
+    program = compile_program(_record(f, values), values)
     program._recorder, program._check_every = f, check_every
     return program
 

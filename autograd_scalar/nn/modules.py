@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.ops import OPS, Number
-from ..core.value import Value, apply, dot
+from ..core.value import Value, apply, dot, zero_grads
 
 LINEAR = "linear"
 """The activation that leaves the weighted sum as it is."""
@@ -46,8 +46,7 @@ class Module:
 
     def zero_grad(self) -> None:
         """Reset the grad of every parameter to 0 (grads accumulate otherwise)."""
-        for p in self.parameters():
-            p.grad = 0.0
+        zero_grads(self.parameters())
 
     def state_dict(self) -> dict[str, float]:
         """Every parameter's value by name (what `load_state_dict` and `save` take)."""

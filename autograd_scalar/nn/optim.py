@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from ..core.value import Value
+from ..core.value import Value, zero_grads
 from .modules import Module
 
 Parameters = Iterable[Value] | Module
@@ -23,8 +23,7 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0 before the next backward() (grads accumulate)."""
-        for p in self.parameters:
-            p.grad = 0.0
+        zero_grads(self.parameters)
 
     def step(self) -> None:
         """Update every parameter from its grad (each optimizer its own way)."""

@@ -211,3 +211,32 @@ def test_nested_grad_inside_a_backward_graph_still_works() -> None:
     y = grad(lambda t: t * t * x)(x)  # d/dt (t²x) at t = x: 2x² as a Value
     y.backward()
     assert x.grad == 8.0  # d/dx 2x² = 4x
+
+
+# -- grad_value is always the same gradient as grad, as a Value --
+
+
+def test_grad_value_follows_grad_through_every_kind_of_pass() -> None:
+    from autograd_scalar.nn.optim import SGD
+
+    x = Value(3.0)
+    (x * x).backward(create_graph=True)
+    (x + 1).backward(create_graph=True)  # a constant derivative, 1
+    assert x.grad == 7.0 and x.grad_value is not None and x.grad_value.data == 7.0
+    (x * x * x).backward()  # a float pass adds its number too
+    assert x.grad == 34.0 and x.grad_value.data == 34.0
+    x.grad_value.backward()  # and the sum stays differentiable: d/dx (2x + 1 + 27) = 2
+    w = Value(3.0)
+    optimizer = SGD([w], lr=0.1)
+    (w * w).backward(create_graph=True)
+    optimizer.zero_grad()
+    assert w.grad == 0.0 and w.grad_value is None
+    (w * w).backward(create_graph=True)
+    assert w.grad == 6.0 and w.grad_value is not None and w.grad_value.data == 6.0
+
+
+def test_a_constant_derivative_still_gets_a_grad_value() -> None:
+    x = Value(2.0)
+    (3 * x + 1).backward(create_graph=True)
+    assert x.grad == 3.0 and x.grad_value is not None and x.grad_value.data == 3.0
+    assert x.grad_value.parents == ()  # it depends on nothing

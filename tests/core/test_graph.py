@@ -61,3 +61,10 @@ def test_depending_on_keeps_what_lies_downstream() -> None:
     g = examples.small_graph()
     graph = Graph.of(g.e)
     assert graph.depending_on([g.a]) == [g.a, g.c, g.e]
+
+
+def test_a_label_that_reads_as_an_automatic_name_stays_unique() -> None:
+    a = Value(1.0, label="v₁")
+    y = a * Value(2.0) + a
+    names = list(Graph.of(y).names.values())
+    assert len(set(names)) == len(names) and "v₁ (v₋₁)" in names

@@ -85,3 +85,15 @@ def test_collector_paused_restores_the_collector() -> None:
         assert not gc.isenabled()  # it was off before, so it stays off
     finally:
         gc.enable()
+
+
+def test_a_no_grad_object_can_be_used_again_and_nested() -> None:
+    off = no_grad()
+    with off:
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
+    with off:
+        with off:
+            assert not is_grad_enabled()
+        assert not is_grad_enabled()
+    assert is_grad_enabled()

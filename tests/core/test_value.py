@@ -592,3 +592,21 @@ def test_anomaly_points_at_the_users_line_from_any_module_of_the_package() -> No
     with detect_anomaly(), pytest.raises(FloatingPointError) as info:
         dot([Value(1e308), Value(1e308)], [2.0, 2.0])  # made inside the package, by dot()
     assert "test_value.py" in str(info.value)
+
+
+def test_an_op_of_your_own_is_checked_as_it_runs() -> None:
+    x, y = Value(2.0), Value(3.0)
+    short = Op("short", "x * y", lambda a, b: a * b, lambda a, b, out: (b,), arity=2)
+    with pytest.raises(TypeError, match="1 local derivative.*for 2 input"):
+        apply(short, x, y)
+    text = Op("text", "x", lambda a: "2", lambda a, out: (1.0,))
+    with pytest.raises(TypeError, match="text's forward"):
+        apply(text, x)
+    import numpy as np
+
+    numpy_valued = Op("np", "2x", lambda a: np.float64(2 * a), lambda a, out: (2.0,))
+    assert type(apply(numpy_valued, x).data) is float
+    with pytest.raises(TypeError, match="constant must be a real number"):
+        apply(Op("plus", "x + c", lambda a, c: a + c, lambda a, c, out: (1.0,),
+                 takes_constant=True), x, constant="a")  # fmt: skip
+    assert x.grad == 0.0 and y.grad == 0.0

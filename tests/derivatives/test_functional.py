@@ -197,3 +197,10 @@ def _local_formula(expr: Expression, values: list[float]) -> sp.Expr:
         else:
             nodes.append(SYMPY[name](*args))
     return nodes[-1]
+
+
+def test_argnums_and_arguments_are_checked() -> None:
+    with pytest.raises(ValueError, match="argnums"):
+        grad(lambda x, y: x * y, argnums=True)  # a bool is not a position
+    with pytest.raises(TypeError, match="at least one argument"):
+        hessian(lambda: Value(1.0))()

@@ -206,3 +206,16 @@ def test_forward_mode_from_an_intermediate_node_equals_reverse_mode() -> None:
     out.backward()
     assert rel_close(forward_mode(out, h)[out], h.grad)
     assert forward_mode(out, h)[a] == 0.0  # a comes before h: h does not move it
+
+
+def test_a_node_outside_the_graph_is_refused_by_every_view() -> None:
+    g = examples.small_graph()
+    stranger = Value(1.0)
+    for call in (
+        lambda: all_paths(g.e, stranger),
+        lambda: compare(g.e, [g.a, stranger]),
+        lambda: count_paths(g.e, stranger),
+        lambda: derivation(g.e, stranger),
+    ):
+        with pytest.raises(ValueError, match="not part of the graph"):
+            call()

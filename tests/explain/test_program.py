@@ -314,3 +314,11 @@ def test_replay_computes_on_floats() -> None:
         program(5000)  # as the engine: no exact int arithmetic that would never overflow
     with pytest.raises(TypeError, match="does not turn into a float"):
         program(Value(3.0))  # type: ignore[arg-type]
+
+
+def test_compiling_and_checking_record_even_inside_no_grad() -> None:
+    from autograd_scalar import no_grad
+
+    with no_grad():
+        program = compile_function(lambda a, b: a * b + a, 1.0, 2.0, check_every=1)
+        assert program(3.0, 4.0) == (15.0, (5.0, 3.0))  # checked: the graph is the same
