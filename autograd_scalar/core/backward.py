@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import recording
 from .graph import Edge, Graph
-from .ops import Scalar
+from .ops import Scalar, is_plain
 
 if TYPE_CHECKING:
     from .value import Value
@@ -46,16 +46,16 @@ def run(
     graph: Graph,
     gradient: Scalar = 1.0,
     create_graph: bool = False,
-    keep: bool = True,
-    report: bool = False,
+    accumulate: bool = True,
+    want_shares: bool = False,
 ) -> Pass:
-    """Backpropagate `gradient` from the output; add the result to `.grad` when `keep`.
+    """Backpropagate `gradient` from the output; add the result to `.grad` (`accumulate`).
 
-    With `keep=False` no grad is left changed: the pass's gradients are only returned. With
+    With `accumulate=False` no grad is left changed: the pass's gradients are only returned. With
     `create_graph=True` the gradients are built as `Value`s (recorded even inside
     `no_grad()`, as in PyTorch); `.grad` gets their numbers and `.grad_value` the `Value`s.
     The returned `Pass` holds this pass's own gradients when they were computed apart
-    (`create_graph`, `keep=False`) or asked for (`report=True`); else its `shares` is empty.
+    (`create_graph`, `accumulate=False`) or asked for (`want_shares`); else `shares` is empty.
     """
     order = graph.order
     before = [node.grad for node in order]
@@ -69,11 +69,11 @@ def run(
             shares = _accumulate_as_graph(graph, gradient)
         else:
             _accumulate_floats(graph, gradient)
-            if report or not keep or graph_grads or recording.is_anomaly_enabled():
+            if want_shares or not accumulate or graph_grads or recording.is_anomaly_enabled():
                 shares = [node.grad for node in order]
         if recording.is_anomaly_enabled():
             _check_finite(graph, shares)
-        if not keep:
+        if not accumulate:
             _put_back(order, before)
         elif before_values is not None:
             with recording.enable_grad():  # the sums with earlier grads stay differentiable
@@ -130,7 +130,7 @@ def _accumulate_as_graph(graph: Graph, gradient: Scalar) -> list[Scalar]:
 
 def _is_exactly(x: Scalar, number: float) -> bool:
     """Whether x is that plain number (not a Value), so a node for it can be skipped."""
-    return _is_plain(x) and x == number
+    return is_plain(x) and x == number
 
 
 def local_derivatives_as_values(node: Value) -> tuple[Scalar, ...]:
@@ -156,7 +156,7 @@ def _add_to_grads(
     global _graph_grads_made
     _graph_grads_made = True
     for node, earlier, earlier_value, share in zip(order, before, before_values, shares):
-        plain = _is_plain(share)
+        plain = is_plain(share)
         node.grad = earlier + (share if plain else share.data)
         if plain and share == 0:
             continue
@@ -209,10 +209,5 @@ def _check_finite(graph: Graph, shares: list[Scalar]) -> None:
             )
 
 
-def _is_plain(x: Scalar) -> bool:
-    """A plain number, as opposed to a `Value` (a create_graph gradient)."""
-    return type(x) is float or type(x) is int
-
-
 def _number(x: Scalar) -> float:
-    return float(x) if _is_plain(x) else float(x.data)
+    return float(x) if is_plain(x) else float(x.data)

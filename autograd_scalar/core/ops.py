@@ -78,28 +78,29 @@ def register(op: Op) -> Op:
 # -- functions on floats and on Values alike (the derivative rules are written with them) --
 
 
-def _is_float(x: Scalar) -> bool:
+def is_plain(x: Scalar) -> bool:
+    """A plain int or float, as opposed to a `Value` (fast: an exact type check)."""
     return type(x) is float or type(x) is int
 
 
 def exp(x: Scalar) -> Scalar:
     """e^x, of a float or of a `Value`."""
-    return _exp(x) if _is_float(x) else x.exp()
+    return _exp(x) if is_plain(x) else x.exp()
 
 
 def log(x: Scalar) -> Scalar:
     """Natural log, of a float or of a `Value`."""
-    return _log(x) if _is_float(x) else x.log()
+    return _log(x) if is_plain(x) else x.log()
 
 
 def sin(x: Scalar) -> Scalar:
     """sin x, of a float or of a `Value`."""
-    return _periodic(math.sin, x) if _is_float(x) else x.sin()
+    return _periodic(math.sin, x) if is_plain(x) else x.sin()
 
 
 def cos(x: Scalar) -> Scalar:
     """cos x, of a float or of a `Value`."""
-    return _periodic(math.cos, x) if _is_float(x) else x.cos()
+    return _periodic(math.cos, x) if is_plain(x) else x.cos()
 
 
 def heaviside(x: Scalar) -> float:
@@ -113,7 +114,7 @@ def sign(x: Scalar) -> float:
 
 
 def _data(x: Scalar) -> float:
-    data: float = x if _is_float(x) else x.data
+    data: float = x if is_plain(x) else x.data
     return data
 
 
@@ -172,7 +173,9 @@ def _sqrt_slope(x: Scalar, out: Scalar) -> tuple[Scalar]:
 
 def _dot(*weights_then_inputs: float) -> float:
     if not _pairs(*weights_then_inputs):
-        raise TypeError(f"dot takes n weights then n inputs, got {len(weights_then_inputs)} values")
+        raise TypeError(
+            f"a weighted sum takes n weights then n inputs, got {len(weights_then_inputs)} values"
+        )
     n = len(weights_then_inputs) // 2
     total: float = sum(map(operator.mul, weights_then_inputs[:n], weights_then_inputs[n:]))
     return total

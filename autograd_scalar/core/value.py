@@ -269,6 +269,11 @@ def _node_in_mode(
     return node
 
 
+# The builders below are one per arity (unary, pair, with a number) rather than one generic
+# function: each op of a training step goes through one of them, and calling forward and
+# derivative with their arguments written out is what keeps a node cheap to make.
+
+
 def _unary(op: Op, x: Value) -> Value:
     data = x.data
     out = op.forward(data)

@@ -28,12 +28,11 @@ from typing import Any, NamedTuple
 from hypothesis import reject
 from hypothesis import strategies as st
 
-from ..core.ops import OPS, VARIADIC, Number, Op
+from ..core.ops import MARGIN, OPS, VARIADIC, Number, Op
 from ..core.value import Value, apply
 from .gradient_check import gradcheck
 
 MAX_MAGNITUDE = 1e4
-MARGIN = 0.01  # how far drawn inputs stay from 0
 DEFAULT_INPUTS = st.integers(1, 3)
 DEFAULT_OPERATIONS = st.integers(2, 10)
 CONSTANTS = (-3, -2, -1, -0.5, 0.5, 1.5, 2, 3)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from ..core import ops
 from ..core.ops import Number, Op
+from .views import WEIGHTED_SUMS
 
 X, Y, C, OUT = "{x}", "{y}", "{c}", "{out}"
 
@@ -105,11 +106,12 @@ FORMS: dict[str, Forms] = {
         array_forward="{m}.abs({x})",
         array_locals=("{m}.sign({x})",),
         shown_locals=("sign({x})",),
+        # jax.grad of jnp.abs is 1 at 0; the engine (and PyTorch) take 0 there
+        by_module={"jnp": "jnp.where({x} == 0, 0.0, jnp.abs({x}))"},
     ),
 }
 """The ops of the table written as code; `dot` and `linear` are written by `_weighted_sum`."""
 
-WEIGHTED_SUMS = ("dot", "linear")
 DOMAIN_OPS = frozenset(
     ("div", "pow", "number_div", "pow_number", "number_pow", "exp", "log", "sqrt")
 )

@@ -48,10 +48,7 @@ class Path:
 
     @property
     def product(self) -> float:
-        result = 1.0
-        for local in self.locals:
-            result *= local
-        return result
+        return _product(self.locals)
 
 
 def all_paths(
@@ -171,7 +168,7 @@ def compare(
 
 def _reverse_mode(graph: Graph) -> dict[Value, float]:
     """d output / d node for every node by one backward pass; no grad is left changed."""
-    shares = reverse_mode.run(graph, keep=False).shares
+    shares = reverse_mode.run(graph, accumulate=False).shares
     return dict(zip(graph.order, shares))
 
 
@@ -195,8 +192,8 @@ class Derivation:
         more = f" + … ({self.omitted} more paths not written out)" if self.omitted else ""
         sides = [
             " + ".join(" · ".join(f"d{a}/d{b}" for a, b in p) for p in self.symbolic) + more,
-            " + ".join(" · ".join(_number(x) for x in p) for p in self.numbers) + more,
-            " + ".join(_number(_product(p)) for p in self.numbers) + (" + …" if more else ""),
+            " + ".join(" · ".join(_factor_text(x) for x in p) for p in self.numbers) + more,
+            " + ".join(_factor_text(_product(p)) for p in self.numbers) + (" + …" if more else ""),
             f"{self.total:.6g}",
         ]
         lines = [lhs]  # each side once: a one-factor path needs no "dy/dx = dy/dx"
@@ -216,16 +213,18 @@ class Derivation:
         lhs = frac(self.output_name, self.input_name)
         more = rf" + \dots_{{\text{{{self.omitted} more paths}}}}" if self.omitted else ""
         terms = " + ".join(" ".join(frac(a, b) for a, b in p) for p in self.symbolic) + more
-        values = " + ".join(r" \cdot ".join(_number(x) for x in p) for p in self.numbers) + more
+        values = (
+            " + ".join(r" \cdot ".join(_factor_text(x) for x in p) for p in self.numbers) + more
+        )
         return f"$${lhs} = {terms} = {values} = {self.total:.6g}$$"
 
 
-def _number(x: float) -> str:
+def _factor_text(x: float) -> str:
     """A factor as written in a sum: six significant digits, negatives in brackets."""
     return f"({x:.6g})" if x < 0 else f"{x:.6g}"
 
 
-def _product(numbers: list[float]) -> float:
+def _product(numbers: Sequence[float]) -> float:
     result = 1.0
     for x in numbers:
         result *= x

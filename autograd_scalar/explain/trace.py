@@ -197,7 +197,7 @@ def trace_backward(output: Value) -> BackwardTrace:
     if not isinstance(output, Value):
         raise TypeError(f"trace_backward() takes a Value, got {type(output).__name__}")
     graph = Graph.of(output)
-    backward_pass = reverse_mode.run(graph, report=True)
+    backward_pass = reverse_mode.run(graph, want_shares=True)
     shares = dict(zip(graph.order, backward_pass.shares))
     earlier = dict(zip(graph.order, backward_pass.before))
     start = dict(earlier)

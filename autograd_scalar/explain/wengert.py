@@ -108,7 +108,7 @@ def adjoint_trace(output: Value) -> TraceTable:
     """
     graph = _graph(output, "adjoint_trace")
     names, latex = graph.names, latex_names(graph)
-    backward_pass = reverse_mode.run(graph, keep=False)
+    backward_pass = reverse_mode.run(graph, accumulate=False)
     out = graph.output
     rows = [TraceRow(bar(names[out]), "1", 1.0, latex_bar(latex[out]), "1")]
     running: dict[Value, float] = {out: 1.0}

@@ -201,9 +201,9 @@ def test_passes_report_their_own_share() -> None:
     y = x * x
     y.backward()
     graph = Graph.of(y)
-    done = reverse_mode.run(graph, keep=False)
+    done = reverse_mode.run(graph, accumulate=False)
     assert done.before == [6.0, 1.0] and done.shares == [6.0, 1.0]
-    assert x.grad == 6.0  # keep=False leaves every grad as it was
+    assert x.grad == 6.0  # accumulate=False leaves every grad as it was
 
 
 def test_nested_grad_inside_a_backward_graph_still_works() -> None:

@@ -118,3 +118,11 @@ def test_torch_gradients_on_random_graphs(torch: ModuleType) -> None:
             assert exported == pytest.approx(theirs, rel=1e-12, abs=1e-12 * scale)
 
     check()
+
+
+def test_jax_takes_the_engines_slope_at_the_kink_of_abs(jax: ModuleType) -> None:
+    x, y = Value(0.0, label="x"), Value(0.0, label="y")
+    out = abs(x) * y + abs(x - y)
+    out.backward()
+    forward = to_jax(compile_program(out, [x, y]))
+    assert [float(g) for g in jax.grad(forward, argnums=(0, 1))(0.0, 0.0)] == [x.grad, y.grad]
