@@ -371,15 +371,15 @@ def _common_prefix(names: list[str]) -> str:
 
 
 def _is_highlighted(
-    highlight: Highlight | None, child: Value, parent: Value, slot: int | None
+    highlight: Highlight | None, child: Value, parent: Value, use: int | None
 ) -> bool:
-    """Whether this edge is the one to colour (a slot in `highlight` picks one use of many)."""
+    """Whether this edge is the one to colour (a third entry of `highlight` picks one use)."""
     if highlight is None:
         return False
-    wanted_child, wanted_parent, *wanted_slot = highlight
+    wanted_child, wanted_parent, *wanted_use = highlight
     if wanted_child is not child or wanted_parent is not parent:
         return False
-    return not wanted_slot or slot is None or wanted_slot[0] == slot
+    return not wanted_use or use is None or wanted_use[0] == use
 
 
 def _op_text(node: Value, into: list[Edge], collapsed: bool) -> str:

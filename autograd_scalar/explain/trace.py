@@ -34,7 +34,7 @@ class ChainRuleStep:
     index: int
     child: Value
     parent: Value
-    slot: int  # the parent's position in child.parents (x * x uses x at 0 and at 1)
+    use: int  # which use of the parent this edge is (x * x uses x twice: 0 and 1)
     local: float
     upstream: float
     before: float
@@ -86,7 +86,7 @@ class BackwardTrace:
         return draw(
             self.output,
             grads=self.grads_after(step.index),
-            highlight=(step.child, step.parent, step.slot),
+            highlight=(step.child, step.parent, step.use),
             **draw_options,
         )
 

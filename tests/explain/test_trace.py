@@ -119,7 +119,7 @@ def test_each_use_of_a_parent_is_its_own_edge_and_step() -> None:
     y = x * x + 1
     y.label = "y"
     trace = trace_backward(y)
-    assert [(s.parent.label, s.slot, s.local) for s in trace.steps[1:]] == [
+    assert [(s.parent.label, s.use, s.local) for s in trace.steps[1:]] == [
         ("x", 0, 3.0),
         ("x", 1, 3.0),
     ]
