@@ -18,14 +18,15 @@ if TYPE_CHECKING:
 SUBSCRIPTS = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
 
 
-def topological_order(output: Value) -> list[Value]:
+def topological_order(output: Value, reading: bool = False) -> list[Value]:
     """Every node `output` depends on, each after all of its parents; `output` last.
 
     Depth-first with an explicit stack instead of recursion, so a chain of a million ops
     needs no deep Python call stack. A node is pushed, then its parents above it; when it
-    comes back to the top, its parents are done and it joins the order. The first parent is
-    pushed last, so it is explored first and the order reads as the expression was written
-    (x1 before x2).
+    comes back to the top, its parents are done and it joins the order. The last parent
+    pushed is explored first, so walking this order backwards (as `backward()` does) reaches
+    a node's first parent first. `reading=True` explores the first parent first instead:
+    the order in which the expression reads (x1 before x2), which names and drawings use.
     """
     order: list[Value] = []
     expanded: set[Value] = set()
@@ -41,8 +42,7 @@ def topological_order(output: Value) -> list[Value]:
             continue
         expanded.add(node)
         stack.append(node)
-        parents = node.parents
-        stack.extend(parents if len(parents) < 2 else parents[::-1])
+        stack.extend(node.parents[::-1] if reading else node.parents)
     return order
 
 
@@ -60,7 +60,11 @@ class Edge(NamedTuple):
 
 
 class Graph:
-    """The nodes that `output` depends on, in topological order, and what views need of them."""
+    """The nodes that `output` depends on, in topological order, and what views need of them.
+
+    `order` is the order `backward()` walks from its end; `reading_order` has the same nodes
+    as the expression reads, for names and drawings. The rest is computed when first asked.
+    """
 
     def __init__(self, output: Value, order: list[Value]) -> None:
         self.output = output
@@ -100,26 +104,38 @@ class Graph:
         return into
 
     @cached_property
-    def inputs(self) -> list[Value]:
-        """The leaves: nodes with no parents, in order."""
-        return [node for node in self.order if not node.parents]
+    def reading_order(self) -> list[Value]:
+        """The same nodes in the order the expression reads: x1 before x2, w1 before w2."""
+        position = self.position
+        return [n for n in topological_order(self.output, reading=True) if n in position]
 
     @cached_property
-    def names(self) -> dict[Value, str]:
-        """One name per node: its label, else `vₖ` in the numbering of Baydin et al.'s survey.
+    def inputs(self) -> list[Value]:
+        """The leaves: nodes with no parents, in reading order."""
+        return [node for node in self.reading_order if not node.parents]
 
-        The n leaves are v₋ₙ₊₁ … v₀, the other nodes v₁ … vₖ in topological order. A label
-        used by more than one node, or that reads as a vₖ, gets the node's own vₖ after it, so
-        names stay unique.
-        """
+    @cached_property
+    def numbers(self) -> dict[Value, int]:
+        """Each node's number in Baydin et al.'s notation, in reading order: the n leaves
+        1 − n … 0, the other nodes 1 … k."""
         numbers: dict[Value, int] = {}
         leaf, inner = 1 - len(self.inputs), 1
-        for node in self.order:
+        for node in self.reading_order:
             if node.parents:
                 numbers[node], inner = inner, inner + 1
             else:
                 numbers[node], leaf = leaf, leaf + 1
-        automatic = {_number_name(numbers[n]) for n in self.order}
+        return numbers
+
+    @cached_property
+    def names(self) -> dict[Value, str]:
+        """One name per node: its label, else `vₖ` with its number (see `numbers`).
+
+        A label used by more than one node, or that reads as a vₖ, gets the node's own vₖ
+        after it, so names stay unique.
+        """
+        numbers = self.numbers
+        automatic = {_number_name(n) for n in numbers.values()}
         counts: dict[str, int] = {}
         for node in self.order:
             counts[node.label] = counts.get(node.label, 0) + 1
@@ -127,7 +143,7 @@ class Graph:
             node: _name(
                 node.label, counts[node.label] > 1 or node.label in automatic, numbers[node]
             )
-            for node in self.order
+            for node in self.reading_order
         }
 
     def depending_on(self, sources: Iterable[Value]) -> list[Value]:

@@ -169,7 +169,9 @@ def draw(
     graph = _digraph(rankdir)
     if level == "neuron":  # room between layers for their many edges
         graph.graph_attr["ranksep"] = "1.2"
-    names = {node: f"n{i}" for i, node in enumerate(n for n in snapshot.order if n in nodes)}
+    names = {
+        node: f"n{i}" for i, node in enumerate(n for n in snapshot.reading_order if n in nodes)
+    }
     by_output = {n.output: n for n in found}
     for node, name in names.items():
         grad = node.grad if grads is None else grads.get(node, 0.0)
@@ -360,7 +362,7 @@ def _group_label(
     if name.startswith("in"):
         members = [n for n, g in group_of.items() if g == name]
         return f"{{ inputs | {len(members)} values }}"
-    node = snapshot.order[int(name[1:])]
+    node = snapshot.reading_order[int(name[1:])]
     return _box_label(snapshot.names[node], node, node.grad, rankdir=rankdir)
 
 

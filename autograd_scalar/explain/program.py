@@ -79,7 +79,7 @@ class Program:
         self._needed = set(self.graph.depending_on(self.inputs))
         self._lines = [
             _Line(node, self.variables[node], tuple(self.variables[p] for p in node.parents))
-            for node in self.graph.order
+            for node in self.graph.reading_order
         ]
         self.function: Callable[..., tuple[float, Gradients]] = _load(
             self._write(module="", comments=False), self._extras()
@@ -344,10 +344,10 @@ def _checked_inputs(graph: Graph, inputs: Sequence[Value]) -> list[Value]:
 def _variables(graph: Graph) -> dict[Value, str]:
     """A Python variable per node: its label when that is a plain identifier, else its
     number in the survey's notation (v₋₁ → vm1, v₃ → v3). Unique, `_bar` names included."""
-    names, numbers = graph.names, _numbers(graph)
+    names, numbers = graph.names, graph.numbers
     taken: set[str] = set(RESERVED)
     variables: dict[Value, str] = {}
-    for node in graph.order:
+    for node in graph.reading_order:
         label, number = node.label, numbers[node]
         plain = label.isidentifier() and label.isascii() and not label.startswith("_")
         numbered = f"vm{-number}" if number < 0 else f"v{number}"
@@ -357,18 +357,6 @@ def _variables(graph: Graph) -> dict[Value, str]:
         taken.update((candidate, f"{candidate}_bar"))
         variables[node] = candidate
     return variables
-
-
-def _numbers(graph: Graph) -> dict[Value, int]:
-    """Each node's number in the survey's notation: leaves 1 − n … 0, the rest 1 … k."""
-    numbers: dict[Value, int] = {}
-    leaf, inner = 1 - len(graph.inputs), 1
-    for node in graph.order:
-        if node.parents:
-            numbers[node], inner = inner, inner + 1
-        else:
-            numbers[node], leaf = leaf, leaf + 1
-    return numbers
 
 
 def _update(target: str, local: str, source: str, first: bool, module: str) -> str:

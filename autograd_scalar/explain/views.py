@@ -75,7 +75,7 @@ def neurons(graph: Graph) -> list[Neuron]:
     for edge in graph.edges:
         users.setdefault(edge.parent, []).append(edge.child)
     found = []
-    for node in graph.order:
+    for node in graph.reading_order:
         if node.op is None or node.op.name not in WEIGHTED_SUMS:
             continue
         n = len(node.parents) // 2

@@ -86,7 +86,7 @@ def primal_trace(output: Value) -> TraceTable:
     graph = _graph(output, "primal_trace")
     names, latex = graph.names, latex_names(graph)
     rows = []
-    for node in graph.order:
+    for node in graph.reading_order:
         if not node.parents:
             rows.append(TraceRow(names[node], "input", node.data, latex[node], r"\text{input}"))
             continue

@@ -31,9 +31,9 @@ def test_each_step_adds_local_times_child_grad() -> None:
     trace = trace_backward(g.E)
     for step in trace.steps:
         assert step.after == step.before + step.local * step.upstream
-    # x2 feeds h2 (weight 3) and h1 (weight 1.5); backward reaches h2 first, then h1 adds to it
+    # x2 feeds h1 (weight 1.5) and h2 (weight 3): backward reaches h1 first, then h2 adds to it
     into_x2 = [s for s in trace.steps if s.parent is g.x[1]]
-    assert [round(s.after, 12) for s in into_x2] == [3.15, 4.725]
+    assert [round(s.after, 12) for s in into_x2] == [1.575, 4.725]
 
 
 def test_grads_after_a_step_show_the_pass_half_done() -> None:
@@ -50,8 +50,8 @@ def test_on_a_graph_with_grads_the_trace_shows_the_real_grads() -> None:
     assert g.b.grad == 5.0
     trace = trace_backward(g.e)
     into_b = [s for s in trace.steps if s.parent is g.b]
-    # backward reaches d (de/dd = 3) before c (2): 5 → 8 → 10
-    assert [(s.before, s.after) for s in into_b] == [(5.0, 8.0), (8.0, 10.0)]
+    # backward reaches c (de/dc = 2) before d (3), first parents first: 5 → 7 → 10
+    assert [(s.before, s.after) for s in into_b] == [(5.0, 7.0), (7.0, 10.0)]
     assert g.b.grad == 10.0  # what the last step says, as backward() leaves it
     for step in trace.steps:  # each step's "after" is the parent's final grad once it is done
         last = [s for s in trace.steps if s.parent is step.parent][-1]

@@ -49,23 +49,23 @@ def test_adjoint_trace_rows_match_the_survey() -> None:
     *_, y = survey_example()
     table = adjoint_trace(y)
     # survey Table 3, worked by hand: ȳ = 1; through − and +: 1, −1, 1, 1;
-    # v̄₀ = v̄(sin) cos v₀ = −cos 5 = −0.284, then += v̄₂ v₋₁ = −0.284 + 2 = 1.716;
-    # v̄₋₁ = v̄₂ v₀ = 5, then += v̄₁ / v₋₁ = 5 + 0.5 = 5.5
+    # v̄₋₁ = v̄₁ / v₋₁ = 0.5, then += v̄₂ v₀ = 0.5 + 5 = 5.5;
+    # v̄₀ = v̄₂ v₋₁ = 2, then += v̄(sin) cos v₀ = 2 − cos 5 = 1.716
     expected = [
         ("v̄₅", "1", 1.0),
         ("v̄₃", "= v̄₅", 1.0),
         ("v̄₄", "= -v̄₅", -1.0),
-        ("v̄₀", "= cos(v₀) · v̄₄", -0.284),
         ("v̄₁", "= v̄₃", 1.0),
         ("v̄₂", "= v̄₃", 1.0),
-        ("v̄₋₁", "= v₀ · v̄₂", 5.0),
-        ("v̄₀", "+= v₋₁ · v̄₂", 1.716),
-        ("v̄₋₁", "+= (1 / v₋₁) · v̄₁", 5.5),
+        ("v̄₋₁", "= (1 / v₋₁) · v̄₁", 0.5),
+        ("v̄₋₁", "+= v₀ · v̄₂", 5.5),
+        ("v̄₀", "= v₋₁ · v̄₂", 2.0),
+        ("v̄₀", "+= cos(v₀) · v̄₄", 1.716),
     ]
     assert [(r.name, r.formula) for r in table.rows] == [(n, f) for n, f, _ in expected]
     for row, (*_, value) in zip(table.rows, expected):
         assert row.value == pytest.approx(value, abs=5e-4)
-    assert table.rows[-2].value == pytest.approx(2 - math.cos(5), rel=1e-15)
+    assert table.rows[-1].value == pytest.approx(2 - math.cos(5), rel=1e-15)
 
 
 def test_labels_win_over_numbers() -> None:
@@ -103,10 +103,8 @@ def test_text_html_and_latex() -> None:
     assert text[:3] == ["primal trace", "node  formula   value", "v₋₁   input     2"]
     assert "<td>log(v₋₁)</td>" in primal._repr_html_()
     assert r"v_{1} & \ln(v_{-1}) & 0.693147 \\" in primal._repr_latex_()
-    assert r"\bar{v}_{-1} & \mathrel{+}= (1 / v_{-1}) \cdot \bar{v}_{1} & 5.5" in (
-        adjoint._repr_latex_()
-    )
-    assert "<td>v̄₋₁</td><td>+= (1 / v₋₁) · v̄₁</td><td>5.5</td>" in adjoint._repr_html_()
+    assert r"\bar{v}_{-1} & \mathrel{+}= v_{0} \cdot \bar{v}_{2} & 5.5" in (adjoint._repr_latex_())
+    assert "<td>v̄₋₁</td><td>+= v₀ · v̄₂</td><td>5.5</td>" in adjoint._repr_html_()
 
 
 def test_latex_bar_of_any_name() -> None:
