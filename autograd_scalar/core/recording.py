@@ -95,7 +95,9 @@ def collector_paused() -> Iterator[None]:
     full collection walks every live node, which makes building a graph of 10⁵ nodes up to
     twice as slow. Use it around a training loop or a large backward pass; the collector is
     switched back on (if it was on) when the block ends. An explicit choice, never a side
-    effect of importing the package.
+    effect of importing the package. Python has one collector per process, so this pauses
+    it for every thread; and the reference cycles that `backward(create_graph=True)` makes
+    (x.grad_value leads back to x) are kept until the block ends.
     """
     was_enabled = gc.isenabled()
     gc.disable()
