@@ -17,7 +17,7 @@ fails part way, even a KeyboardInterrupt, every grad is put back as it was.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -178,15 +178,22 @@ def _put_back(
             node.grad_value = earlier_value
 
 
-def contributions(backward_pass: Pass) -> list[tuple[Edge, float]]:
-    """Each edge in the order the pass took it (children from the output back, each child's
-    parents in order), with the amount it added: local × the child's grad."""
-    graph, shares = backward_pass.graph, backward_pass.shares
+def edges_in_backward_order(graph: Graph) -> Iterator[Edge]:
+    """The edges in the order `backward()` takes them: children from the output back, each
+    child's parents first to last. The trace, anomaly mode and the adjoint program follow it."""
     into = graph.edges_into
+    for child in reversed(graph.order):
+        yield from into.get(child, ())
+
+
+def contributions(backward_pass: Pass) -> list[tuple[Edge, float]]:
+    """Each edge in the order the pass took it, with the amount it added: local × the child's
+    grad."""
+    graph, shares = backward_pass.graph, backward_pass.shares
+    share_of = dict(zip(graph.order, shares))
     return [
-        (edge, edge.local * _number(share))
-        for child, share in zip(reversed(graph.order), reversed(shares))
-        for edge in into.get(child, ())
+        (edge, edge.local * _number(share_of[edge.child]))
+        for edge in edges_in_backward_order(graph)
     ]
 
 

@@ -32,6 +32,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ..core import ops
+from ..core.backward import edges_in_backward_order
 from ..core.graph import Graph
 from ..core.ops import Op
 from ..core.recording import enable_grad
@@ -188,18 +189,19 @@ class Program:
         lines = ["", "    # reverse: the adjoint trace, one line per edge"]
         lines.append(f"    {bars[output]} = 1.0{seed}")
         started = {output}
-        for child in reversed(self.graph.order):
-            if not child.parents or child not in needed:
+        codes: dict[Value, list[str]] = {}
+        for edge in edges_in_backward_order(self.graph):
+            child, parent = edge.child, edge.parent
+            if child not in needed or parent not in needed:
                 continue
-            source, locals_ = bars[child], self._local_codes(child, module)
-            for parent, local in zip(child.parents, locals_):
-                if parent not in needed:
-                    continue
-                line = _update(bars[parent], local, source, parent not in started, module)
-                if comments:
-                    line += f"  # {names[child]} → {names[parent]}"
-                lines.append(line)
-                started.add(parent)
+            if child not in codes:
+                codes[child] = self._local_codes(child, module)
+            local = codes[child][edge.use]
+            line = _update(bars[parent], local, bars[child], parent not in started, module)
+            if comments:
+                line += f"  # {names[child]} → {names[parent]}"
+            lines.append(line)
+            started.add(parent)
         return lines
 
     def _local_codes(self, child: Value, module: str) -> list[str]:
