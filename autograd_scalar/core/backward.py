@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import recording
 from .graph import Edge, Graph
@@ -186,33 +186,44 @@ def edges_in_backward_order(graph: Graph) -> Iterator[Edge]:
         yield from into.get(child, ())
 
 
-def contributions(backward_pass: Pass) -> list[tuple[Edge, float]]:
-    """Each edge in the order the pass took it, with the amount it added: local × the child's
-    grad."""
+class Contribution(NamedTuple):
+    """One edge of a pass: the amount it added (local × the child's grad), and this pass's
+    share of the parent's grad before and after it (`first`: the parent's first edge)."""
+
+    edge: Edge
+    added: float
+    before: float
+    after: float
+    first: bool
+
+
+def contributions(backward_pass: Pass) -> list[Contribution]:
+    """Each edge in the order the pass took it, with what it added, summed as backward() sums."""
     graph, shares = backward_pass.graph, backward_pass.shares
     share_of = dict(zip(graph.order, shares))
-    return [
-        (edge, edge.local * _number(share_of[edge.child]))
-        for edge in edges_in_backward_order(graph)
-    ]
+    running = {graph.output: _number(share_of[graph.output])}
+    found = []
+    for edge in edges_in_backward_order(graph):
+        added = edge.local * _number(share_of[edge.child])
+        first = edge.parent not in running
+        before = running.get(edge.parent, 0.0)
+        running[edge.parent] = after = before + added
+        found.append(Contribution(edge, added, before, after, first))
+    return found
 
 
 def _check_finite(graph: Graph, shares: list[Scalar]) -> None:
     """Anomaly mode: name the first edge whose contribution, or whose sum, is not finite."""
     if all(math.isfinite(_number(s)) for s in shares):
         return
-    backward_pass = Pass(graph, [0.0] * len(shares), shares)
-    running = {graph.output: _number(shares[-1])}
-    for edge, added in contributions(backward_pass):
-        total = running.get(edge.parent, 0.0) + added
-        running[edge.parent] = total
-        if not (math.isfinite(added) and math.isfinite(total)):
-            names = graph.names
+    for c in contributions(Pass(graph, [0.0] * len(shares), shares)):
+        if not (math.isfinite(c.added) and math.isfinite(c.after)):
+            names, child, parent = graph.names, c.edge.child, c.edge.parent
             raise FloatingPointError(
-                f"anomaly in backward: the edge {names[edge.child]} → {names[edge.parent]} "
-                f"(local derivative {edge.local!r}, child's grad "
-                f"{_number(shares[graph.position[edge.child]])!r}) made "
-                f"{names[edge.parent]}'s grad {total!r}"
+                f"anomaly in backward: the edge {names[child]} → {names[parent]} "
+                f"(local derivative {c.edge.local!r}, child's grad "
+                f"{_number(shares[graph.position[child]])!r}) made "
+                f"{names[parent]}'s grad {c.after!r}"
             )
 
 

@@ -241,14 +241,18 @@ class Program:
         """Replay for a whole data set: each input a number (shared) or a 1-D array (one per
         sample). Returns the output of every sample and the gradients summed over samples.
 
-        A sample outside an op's domain raises the error the engine raises for it.
+        A sample outside an op's domain raises the error the engine raises for it. NumPy's
+        exp, log, tanh, sin and cos may differ from `math`'s in the last bit (which a slope
+        such as 1 − tanh² can magnify); the replay uses `math`'s, sample by sample, so each
+        sample gets exactly the numbers a single replay gives.
         """
         import numpy as np
 
         arrays, n = _batch_inputs(inputs, len(self.inputs), np)
         if self._array_function is None:
             source = self._write(module="np", comments=False)
-            self._array_function = _load(source, {**self._extras(), "np": np})
+            self._array_function = _load(source, self._extras())
+            self._array_function.__globals__["np"] = _MathNumpy(np)  # after its own import
         try:
             with np.errstate(all="ignore"):
                 out, bars = self._array_function(*arrays)
@@ -433,6 +437,32 @@ def _load(source: str, extras: dict[str, object]) -> Callable[..., Any]:
     exec(compile(source, f"<{FUNCTION_NAME}>", "exec"), namespace)
     function: Callable[..., Any] = namespace[FUNCTION_NAME]
     return function
+
+
+class _MathNumpy:
+    """NumPy, but for exp, log, tanh, sin and cos, which apply `math`'s functions to each
+    element (NaN or inf where `math` raises, as NumPy gives them), so that a batch replay
+    computes exactly what single replays compute."""
+
+    def __init__(self, np: ModuleType) -> None:
+        self._np = np
+        for name in ("exp", "log", "tanh", "sin", "cos"):
+            setattr(self, name, np.vectorize(_never_raising(getattr(math, name)), otypes=[float]))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._np, name)
+
+
+def _never_raising(f: Callable[[float], float]) -> Callable[[float], float]:
+    def element(x: float) -> float:
+        try:
+            return f(x)
+        except OverflowError:
+            return math.inf
+        except ValueError:
+            return math.nan
+
+    return element
 
 
 class _NotFinite(Exception):

@@ -202,21 +202,17 @@ def trace_backward(output: Value) -> BackwardTrace:
     earlier = dict(zip(graph.order, backward_pass.before))
     start = dict(earlier)
     start[output] = earlier[output] + shares[output]
-    running = {output: shares[output]}  # this pass's share so far, summed as backward() does
-    steps: list[ChainRuleStep] = []
-    for edge, added in reverse_mode.contributions(backward_pass):
-        share = running.get(edge.parent, 0.0)
-        running[edge.parent] = share + added
-        steps.append(
-            ChainRuleStep(
-                len(steps),
-                edge.child,
-                edge.parent,
-                edge.use,
-                edge.local,
-                float(shares[edge.child]),
-                earlier[edge.parent] + share,
-                earlier[edge.parent] + running[edge.parent],
-            )
+    steps = [
+        ChainRuleStep(
+            i,
+            c.edge.child,
+            c.edge.parent,
+            c.edge.use,
+            c.edge.local,
+            float(shares[c.edge.child]),
+            earlier[c.edge.parent] + c.before,
+            earlier[c.edge.parent] + c.after,
         )
+        for i, c in enumerate(reverse_mode.contributions(backward_pass))
+    ]
     return BackwardTrace(output, steps, graph.names, start)

@@ -111,20 +111,17 @@ def adjoint_trace(output: Value) -> TraceTable:
     backward_pass = reverse_mode.run(graph, accumulate=False)
     out = graph.output
     rows = [TraceRow(bar(names[out]), "1", 1.0, latex_bar(latex[out]), "1")]
-    running: dict[Value, float] = {out: 1.0}
-    for edge, added in reverse_mode.contributions(backward_pass):
-        child, parent = edge.child, edge.parent
-        first = parent not in running
-        running[parent] = running.get(parent, 0.0) + added
-        local = _local(edge.child, edge.use, names)
-        latex_local = _local(edge.child, edge.use, latex, latex=True)
+    for c in reverse_mode.contributions(backward_pass):
+        child, parent = c.edge.child, c.edge.parent
+        local = _local(child, c.edge.use, names)
+        latex_local = _local(child, c.edge.use, latex, latex=True)
         rows.append(
             TraceRow(
                 bar(names[parent]),
-                _update(first, local, bar(names[child]), " · "),
-                running[parent],
+                _update(c.first, local, bar(names[child]), " · "),
+                c.after,
                 latex_bar(latex[parent]),
-                _update(first, latex_local, latex_bar(latex[child]), r" \cdot ", latex=True),
+                _update(c.first, latex_local, latex_bar(latex[child]), r" \cdot ", latex=True),
             )
         )
     return TraceTable("adjoint trace", ("adjoint", "update", "value"), rows)
