@@ -13,7 +13,6 @@ activations are all read from it. `register(op)` adds an op of your own.
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -172,12 +171,15 @@ def _sqrt_slope(x: Scalar, out: Scalar) -> tuple[Scalar]:
 
 
 def _dot(*weights_then_inputs: float) -> float:
-    if not _pairs(*weights_then_inputs):
-        raise TypeError(
-            f"a weighted sum takes n weights then n inputs, got {len(weights_then_inputs)} values"
-        )
-    n = len(weights_then_inputs) // 2
-    total: float = sum(map(operator.mul, weights_then_inputs[:n], weights_then_inputs[n:]))
+    """w1·x1 + w2·x2 + ..., added left to right as it reads (Python 3.12's builtin `sum`
+    compensates rounding, which would make the result depend on the Python version)."""
+    count = len(weights_then_inputs)
+    if count < 2 or count % 2:
+        raise TypeError(f"a weighted sum takes n weights then n inputs, got {count} values")
+    n = count // 2
+    total = weights_then_inputs[0] * weights_then_inputs[n]
+    for i in range(1, n):
+        total += weights_then_inputs[i] * weights_then_inputs[n + i]
     return total
 
 
