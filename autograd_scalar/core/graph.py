@@ -110,6 +110,11 @@ class Graph:
         return [n for n in topological_order(self.output, reading=True) if n in position]
 
     @cached_property
+    def reading_position(self) -> dict[Value, int]:
+        """Each node's index in `reading_order`."""
+        return {node: i for i, node in enumerate(self.reading_order)}
+
+    @cached_property
     def inputs(self) -> list[Value]:
         """The leaves: nodes with no parents, in reading order."""
         return [node for node in self.reading_order if not node.parents]

@@ -340,7 +340,7 @@ def _layer_drawing(snapshot: Graph, found: list[Neuron], rankdir: str) -> graphv
 
 
 def _group(group_of: dict[Value, str], snapshot: Graph, node: Value) -> str:
-    return group_of.get(node) or f"n{snapshot.position[node]}"
+    return group_of.get(node) or f"n{snapshot.reading_position[node]}"
 
 
 def _group_label(

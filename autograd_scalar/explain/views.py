@@ -49,7 +49,7 @@ def collapsed_edges(graph: Graph, keep: set[Value]) -> dict[Value, list[Edge]]:
                 reached[kept] = reached.get(kept, 0.0) + edge.local * slope
         if node in keep:
             if node.parents:
-                parents = sorted(reached, key=graph.position.__getitem__)  # in reading order
+                parents = sorted(reached, key=graph.reading_position.__getitem__)
                 into[node] = [
                     Edge(node, parent, use, reached[parent]) for use, parent in enumerate(parents)
                 ]

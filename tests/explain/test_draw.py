@@ -239,6 +239,11 @@ def test_an_mlp_at_neuron_level_fits_one_screen_with_layers_left_to_right(backen
     columns = [{at[name][0] for name in at if name.startswith(f"L{i}.")} for i in range(3)]
     assert max(at["x0"][0], at["x1"][0]) < min(columns[0])
     assert max(columns[0]) < min(columns[1]) and max(columns[1]) < min(columns[2])
+    # and top to bottom in reading order: x0 above x1, n0 above n1 above ... n15
+    assert at["x0"][1] < at["x1"][1]
+    for layer in ("L0", "L1"):
+        heights = [at[f"{layer}.n{j}"][1] for j in range(16)]
+        assert heights == sorted(heights)
 
 
 @pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot program is not installed")
