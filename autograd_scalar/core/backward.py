@@ -63,15 +63,16 @@ def run(
     # none to keep, and the float pass skips that work
     graph_grads = create_graph or _graph_grads_made
     before_values = [node.grad_value for node in order] if graph_grads else None
+    anomaly = recording.is_anomaly_enabled()
     shares: list[Scalar] = []
     try:
         if create_graph:
             shares = _accumulate_as_graph(graph, gradient)
         else:
             _accumulate_floats(graph, gradient)
-            if want_shares or not accumulate or graph_grads or recording.is_anomaly_enabled():
+            if want_shares or not accumulate or graph_grads or anomaly:
                 shares = [node.grad for node in order]
-        if recording.is_anomaly_enabled():
+        if anomaly:
             _check_finite(graph, shares)
         if not accumulate:
             _put_back(order, before)
@@ -187,10 +188,12 @@ def edges_in_backward_order(graph: Graph) -> Iterator[Edge]:
 
 
 class Contribution(NamedTuple):
-    """One edge of a pass: the amount it added (local × the child's grad), and this pass's
-    share of the parent's grad before and after it (`first`: the parent's first edge)."""
+    """One edge of a pass: the child's grad (`upstream`), the amount the edge added (local ×
+    upstream), and this pass's share of the parent's grad before and after it (`first`: the
+    parent's first edge)."""
 
     edge: Edge
+    upstream: float
     added: float
     before: float
     after: float
@@ -204,11 +207,12 @@ def contributions(backward_pass: Pass) -> list[Contribution]:
     running = {graph.output: _number(share_of[graph.output])}
     found = []
     for edge in edges_in_backward_order(graph):
-        added = edge.local * _number(share_of[edge.child])
+        upstream = _number(share_of[edge.child])
+        added = edge.local * upstream
         first = edge.parent not in running
         before = running.get(edge.parent, 0.0)
         running[edge.parent] = after = before + added
-        found.append(Contribution(edge, added, before, after, first))
+        found.append(Contribution(edge, upstream, added, before, after, first))
     return found
 
 
@@ -221,8 +225,7 @@ def _check_finite(graph: Graph, shares: list[Scalar]) -> None:
             names, child, parent = graph.names, c.edge.child, c.edge.parent
             raise FloatingPointError(
                 f"anomaly in backward: the edge {names[child]} → {names[parent]} "
-                f"(local derivative {c.edge.local!r}, child's grad "
-                f"{_number(shares[graph.position[child]])!r}) made "
+                f"(local derivative {c.edge.local!r}, child's grad {c.upstream!r}) made "
                 f"{names[parent]}'s grad {c.after!r}"
             )
 

@@ -198,10 +198,9 @@ def trace_backward(output: Value) -> BackwardTrace:
         raise TypeError(f"trace_backward() takes a Value, got {type(output).__name__}")
     graph = Graph.of(output)
     backward_pass = reverse_mode.run(graph, want_shares=True)
-    shares = dict(zip(graph.order, backward_pass.shares))
     earlier = dict(zip(graph.order, backward_pass.before))
     start = dict(earlier)
-    start[output] = earlier[output] + shares[output]
+    start[output] = earlier[output] + backward_pass.shares[-1]  # the output is last in order
     steps = [
         ChainRuleStep(
             i,
@@ -209,7 +208,7 @@ def trace_backward(output: Value) -> BackwardTrace:
             c.edge.parent,
             c.edge.use,
             c.edge.local,
-            float(shares[c.edge.child]),
+            c.upstream,
             earlier[c.edge.parent] + c.before,
             earlier[c.edge.parent] + c.after,
         )
