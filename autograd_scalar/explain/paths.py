@@ -70,7 +70,7 @@ def paths_in(
 ) -> list[Path]:
     """`all_paths` on a snapshot already taken."""
     _check_in(graph, wrt)
-    edges_into = labelled_edges(graph, also_keep=wrt) if labelled else graph.edges_into
+    edges_into = _edges(graph, wrt, labelled)
     count = graph.count_paths(wrt, edges_into)
     if count > max_paths:
         raise TooManyPaths(
@@ -79,6 +79,11 @@ def paths_in(
             "mode visits once"
         )
     return list(_walk_paths(graph, wrt, edges_into))
+
+
+def _edges(graph: Graph, wrt: Value, labelled: bool) -> dict[Value, list[Edge]]:
+    """The recorded edges, or (`labelled`) the view through labelled values and `wrt` only."""
+    return labelled_edges(graph, also_keep=wrt) if labelled else graph.edges_into
 
 
 def _walk_paths(graph: Graph, wrt: Value, edges_into: dict[Value, list[Edge]]) -> Iterator[Path]:
@@ -246,7 +251,7 @@ def derivation(
     _check_node(output, "output")
     graph = Graph.of(output)
     _check_in(graph, wrt)
-    edges_into = labelled_edges(graph, also_keep=wrt) if labelled else graph.edges_into
+    edges_into = _edges(graph, wrt, labelled)
     count = graph.count_paths(wrt, edges_into)
     paths = list(islice(_walk_paths(graph, wrt, edges_into), max_paths))
     names = graph.names
