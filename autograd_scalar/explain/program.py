@@ -39,7 +39,7 @@ from ..core.recording import enable_grad
 from ..core.value import Value
 from . import op_forms
 from .op_forms import DOMAIN_OPS, forward_code, has_forms, local_codes, number_code
-from .wengert import bar
+from .wengert import bar, product
 
 if TYPE_CHECKING:
     import numpy as np
@@ -367,18 +367,8 @@ def _variables(graph: Graph) -> dict[Value, str]:
 
 def _update(target: str, local: str, source: str, first: bool, module: str) -> str:
     """target = local * source, or target += ... once it has a value; ±1 left out."""
-    if local == "1.0":
-        term = source
-    elif local == "-1.0":
-        term = f"-{source}"
-    else:
-        term = f"{_bracketed(local)} * {source}"
+    term = product(local, source, " * ")
     return f"    {target} = {term}" if first else f"    {_add(target, term, module)}"
-
-
-def _bracketed(code: str) -> str:
-    plain = " " not in code and not code.startswith("-")
-    return code if plain else f"({code})"
 
 
 def _add(target: str, term: str, module: str) -> str:

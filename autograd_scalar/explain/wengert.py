@@ -142,15 +142,22 @@ def _local(child: Value, use: int, names: dict[Value, str], latex: bool = False)
 
 def _update(first: bool, local: str, child_bar: str, times: str, latex: bool = False) -> str:
     """`+= local · child̄` (or `=` for the first), the local left out when it is ±1."""
-    if local in ("1.0", "-1.0"):
-        term = child_bar if local == "1.0" else f"-{child_bar}"
-    else:
-        bracketed = local.startswith("[") and local.endswith("]")
-        simple = bracketed or (" " not in local and not local.startswith("-"))
-        term = f"{local if simple else '(' + local + ')'}{times}{child_bar}"
+    term = product(local, child_bar, times)
     if first:
         return f"= {term}"
     return rf"\mathrel{{+}}= {term}" if latex else f"+= {term}"
+
+
+def product(local: str, factor: str, times: str) -> str:
+    """local · factor as written in an adjoint update: ±1 left out, the local in parentheses
+    unless it is a single term."""
+    if local == "1.0":
+        return factor
+    if local == "-1.0":
+        return f"-{factor}"
+    bracketed = local.startswith("[") and local.endswith("]")
+    single = bracketed or (" " not in local and not local.startswith("-"))
+    return f"{local if single else '(' + local + ')'}{times}{factor}"
 
 
 def bar(name: str) -> str:
