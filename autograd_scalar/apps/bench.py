@@ -24,7 +24,7 @@ from ..core.value import Value
 from ..nn import MLP
 
 if TYPE_CHECKING:
-    from ..explain.program import Program
+    from ..compile.program import Program
 
 SIZES = (2, 16, 16, 1)
 Data = list[tuple[list[float], float]]
@@ -453,7 +453,7 @@ def program_workloads(n_samples: int, depth: int) -> Workloads:
     what compiling costs (record the graph, write the program, load it)."""
     import numpy as np
 
-    from ..explain.program import compile_program
+    from ..compile.program import compile_program
 
     data = make_data(n_samples)
     net = MLP(2, list(SIZES[1:]), activation="relu", seed=0)

@@ -79,7 +79,7 @@ def _train(args: argparse.Namespace) -> int:
 
 def _program(args: argparse.Namespace) -> int:
     """Print the w1–w6 example as a program: primal trace, adjoint trace, adjoint source."""
-    from ..explain.program import compile_program
+    from ..compile.program import compile_program
     from ..explain.wengert import adjoint_trace, primal_trace
 
     net = examples.w1_w6_network()

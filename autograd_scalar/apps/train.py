@@ -208,7 +208,7 @@ class CompiledMoonsLoss:
     ) -> None:
         import numpy as np
 
-        from ..explain.program import compile_program
+        from ..compile.program import compile_program
 
         self.parameters = model.parameters()
         x = [Value(v) for v in points[0]]

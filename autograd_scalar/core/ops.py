@@ -274,3 +274,6 @@ ABS = register(Op("abs", "|x|", abs, lambda x, out: (sign(x),), smooth=_away_fro
 DOT = register(Op("dot", "Σ wᵢ·xᵢ", _dot, lambda *v_out: _swapped(v_out[:-1]), arity=VARIADIC, smooth=_pairs))
 LINEAR = register(Op("linear", "Σ wᵢ·xᵢ + b", lambda *v: _dot(*v[:-1]) + v[-1], lambda *v_out: (*_swapped(v_out[:-2]), 1.0), arity=VARIADIC, smooth=_pairs_and_bias))
 # fmt: on
+
+WEIGHTED_SUMS = (DOT.name, LINEAR.name)
+"""The ops a neuron starts with: their parents are w₁..wₙ, x₁..xₙ (and b for linear)."""

@@ -19,7 +19,6 @@ import graphviz  # type: ignore[import-untyped]
 
 from ..core.graph import Edge, Graph
 from ..core.value import Value
-from . import wasm
 from .text import visible
 from .views import Neuron, labelled_edges, layers, neuron_edges, neurons
 
@@ -110,6 +109,8 @@ def render(source: str, fmt: str = "svg", backend: str = "auto") -> bytes:
         raise RuntimeError(
             f"the WebAssembly Graphviz renders SVG only; {fmt!r} needs the dot program on PATH"
         )
+    from . import wasm  # the WebAssembly back end loads when a drawing is first rendered
+
     try:
         return wasm.render_svg(source)
     except wasm.WasmRenderError as err:  # a wasm trap (e.g. its call stack exhausted) or so

@@ -16,10 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.graph import Edge, Graph
+from ..core.ops import WEIGHTED_SUMS
 from ..core.value import Value
-
-WEIGHTED_SUMS = ("dot", "linear")
-"""The ops a neuron starts with: their parents are w₁..wₙ, x₁..xₙ (and b for linear)."""
 
 
 def is_kept(graph: Graph, node: Value, also_keep: Value | None = None) -> bool:

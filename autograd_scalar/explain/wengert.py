@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from ..core import backward as reverse_mode
 from ..core.graph import Graph
 from ..core.value import Value
-from . import op_forms
+from ..forms import op_forms
+from ..forms.notation import bar, latex_bar, product
 from .draw import fmt
 
 
@@ -146,29 +147,6 @@ def _update(first: bool, local: str, child_bar: str, times: str, latex: bool = F
     if first:
         return f"= {term}"
     return rf"\mathrel{{+}}= {term}" if latex else f"+= {term}"
-
-
-def product(local: str, factor: str, times: str) -> str:
-    """local · factor as written in an adjoint update: ±1 left out, the local in parentheses
-    unless it is a single term."""
-    if local == "1.0":
-        return factor
-    if local == "-1.0":
-        return f"-{factor}"
-    bracketed = local.startswith("[") and local.endswith("]")
-    single = bracketed or (" " not in local and not local.startswith("-"))
-    return f"{local if single else '(' + local + ')'}{times}{factor}"
-
-
-def bar(name: str) -> str:
-    """The adjoint's name: a bar over the first letter (v̄₋₁, w̄5, ȳ)."""
-    return name[:1] + "\u0304" + name[1:]
-
-
-def latex_bar(name: str) -> str:
-    r"""The adjoint's name in LaTeX: `\bar{v}_{-1}`."""
-    match = re.fullmatch(r"([A-Za-z])(.*)", name)
-    return rf"\bar{{{match[1]}}}{match[2]}" if match else rf"\overline{{{name}}}"
 
 
 _NUMBERED = re.compile(r"v([₋]?[₀-₉]+)")

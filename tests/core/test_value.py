@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from autograd_scalar import Value, detect_anomaly, is_grad_enabled, no_grad
 from autograd_scalar.core.ops import Op, exp
 from autograd_scalar.core.value import apply, dot
-from autograd_scalar.derivatives.testing import assert_grads_close, expressions
+from autograd_scalar.testing import assert_grads_close, expressions
 
 
 def finite(lo: float, hi: float) -> st.SearchStrategy[float]:

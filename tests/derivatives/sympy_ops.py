@@ -2,7 +2,7 @@
 
 import sympy as sp
 
-from autograd_scalar.derivatives.testing import Expression
+from autograd_scalar.testing import Expression
 
 
 def _dot(*v):

@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from autograd_scalar import Value, jvp, no_grad
 from autograd_scalar.core.ops import OPS
 from autograd_scalar.derivatives.functional import grad, gradients, hessian, value_and_grad
-from autograd_scalar.derivatives.testing import Expression, expressions
+from autograd_scalar.testing import Expression, expressions
 
 from .sympy_ops import SYMPY
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 
 from autograd_scalar import Value
 from autograd_scalar.core.ops import OPS
-from autograd_scalar.derivatives.testing import Expression, expressions
+from autograd_scalar.testing import Expression, expressions
 
 from .sympy_ops import SYMPY, sympy_formula
 

@@ -8,7 +8,6 @@ from hypothesis import given, settings
 
 from autograd_scalar import Value, forward_mode, jvp, no_grad
 from autograd_scalar.apps import examples
-from autograd_scalar.derivatives.testing import Expression, expressions
 from autograd_scalar.explain.paths import (
     TooManyPaths,
     all_paths,
@@ -16,6 +15,7 @@ from autograd_scalar.explain.paths import (
     count_paths,
     derivation,
 )
+from autograd_scalar.testing import Expression, expressions
 
 
 def rel_close(a: float, b: float) -> bool:

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 
 from autograd_scalar import Value
 from autograd_scalar.apps import examples
-from autograd_scalar.derivatives.testing import Expression, expressions
 from autograd_scalar.explain.trace import trace_backward
+from autograd_scalar.testing import Expression, expressions
 
 
 def edge_count(output: Value) -> int:

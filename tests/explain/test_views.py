@@ -8,8 +8,8 @@ from hypothesis import given, settings
 
 from autograd_scalar import Graph, Value
 from autograd_scalar.apps import examples
-from autograd_scalar.derivatives.testing import Expression, expressions
 from autograd_scalar.explain.views import labelled_edges
+from autograd_scalar.testing import Expression, expressions
 
 
 def test_labelled_edges_carry_the_derivative_through_hidden_nodes() -> None:

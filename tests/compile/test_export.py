@@ -8,12 +8,12 @@ from hypothesis import given, settings
 
 from autograd_scalar import Value
 from autograd_scalar.apps import examples
+from autograd_scalar.compile.export import to_jax, to_torch
+from autograd_scalar.compile.program import Program, compile_program
 from autograd_scalar.core.graph import Graph
 from autograd_scalar.core.ops import OPS, Op, register
 from autograd_scalar.core.value import apply
-from autograd_scalar.derivatives.testing import Expression, expressions
-from autograd_scalar.explain.export import to_jax, to_torch
-from autograd_scalar.explain.program import Program, compile_program
+from autograd_scalar.testing import Expression, expressions
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 
 from autograd_scalar import Value
 from autograd_scalar.apps import examples
+from autograd_scalar.compile.program import GraphChanged, compile_function, compile_program
 from autograd_scalar.core.graph import Graph
 from autograd_scalar.core.ops import OPS, Op, register
-from autograd_scalar.derivatives.testing import Expression, expressions
-from autograd_scalar.explain.op_forms import has_forms
-from autograd_scalar.explain.program import GraphChanged, compile_function, compile_program
 from autograd_scalar.explain.wengert import adjoint_trace, primal_trace
+from autograd_scalar.forms.op_forms import has_forms
+from autograd_scalar.testing import Expression, expressions
 
 
 def survey(x1: float = 2.0, x2: float = 5.0) -> tuple[Value, Value, Value]:
@@ -80,7 +80,7 @@ def test_w1_w6_program_gives_the_articles_gradients() -> None:
 @pytest.mark.parametrize("name", sorted(OPS))
 def test_every_op_of_the_table_is_written_out(name: str) -> None:
     """A new op in the table without a written form fails here."""
-    assert has_forms(OPS[name]), f"{name} has no form in explain/op_forms.py"
+    assert has_forms(OPS[name]), f"{name} has no form in forms/op_forms.py"
 
     @settings(max_examples=15)
     @given(expressions(n_inputs=st.integers(1, 3), n_operations=st.integers(1, 3), ops=[name]))

@@ -21,8 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..core import ops
-from ..core.ops import Number, Op
-from .views import WEIGHTED_SUMS
+from ..core.ops import WEIGHTED_SUMS, Number, Op
 
 X, Y, C, OUT = "{x}", "{y}", "{c}", "{out}"
 

@@ -28,9 +28,9 @@ from typing import Any, NamedTuple
 from hypothesis import reject
 from hypothesis import strategies as st
 
-from ..core.ops import MARGIN, OPS, VARIADIC, Number, Op
-from ..core.value import Value, apply
-from .gradient_check import gradcheck
+from .core.ops import MARGIN, OPS, VARIADIC, Number, Op
+from .core.value import Value, apply
+from .derivatives.gradient_check import gradcheck
 
 MAX_MAGNITUDE = 1e4
 DEFAULT_INPUTS = st.integers(1, 3)

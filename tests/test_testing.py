@@ -10,12 +10,12 @@ from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 
 from autograd_scalar import MLP, Value, gradcheck, gradcheck_report
 from autograd_scalar.core.ops import OPS
-from autograd_scalar.derivatives.testing import (
+from autograd_scalar.extend import Op, exp, register
+from autograd_scalar.testing import (
     Expression,
     assert_grads_close,
     expressions,
 )
-from autograd_scalar.extend import Op, exp, register
 
 
 @settings(max_examples=400)

@@ -37,9 +37,9 @@ from ..core.graph import Graph
 from ..core.ops import Op
 from ..core.recording import enable_grad
 from ..core.value import Value
-from . import op_forms
-from .op_forms import DOMAIN_OPS, forward_code, has_forms, local_codes, number_code
-from .wengert import bar, product
+from ..forms import op_forms
+from ..forms.notation import bar, product
+from ..forms.op_forms import DOMAIN_OPS, forward_code, has_forms, local_codes, number_code
 
 if TYPE_CHECKING:
     import numpy as np
