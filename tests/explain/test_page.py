@@ -88,6 +88,8 @@ def visible_state(page) -> tuple[str, str, str]:
     return caption, edge, page.input_value("#slider")
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_the_page_steps_in_a_real_browser(page_file: Path) -> None:
     manager, chromium = browser()
     with manager as playwright:
