@@ -32,6 +32,8 @@ from .core.ops import MARGIN, OPS, VARIADIC, Number, Op
 from .core.value import Value, apply
 from .derivatives.gradient_check import gradcheck
 
+__all__ = ["Expression", "Operation", "assert_grads_close", "expressions"]
+
 MAX_MAGNITUDE = 1e4
 DEFAULT_INPUTS = st.integers(1, 3)
 DEFAULT_OPERATIONS = st.integers(2, 10)
