@@ -59,14 +59,15 @@ def test_gradients_leaves_grad_fields_alone() -> None:
 
 
 def test_hessian_of_a_quadratic() -> None:
-    h = hessian(lambda x, y: 3 * x * x + 2 * x * y + y * y)(1.0, 1.0)
-    assert h == [[6.0, 2.0], [2.0, 2.0]]
+    h = hessian(lambda x, y: 3 * x * x + 2 * x * y + y * y, (0, 1))(1.0, 1.0)
+    assert h == ((6.0, 2.0), (2.0, 2.0))
+    assert hessian(lambda x, y: 3 * x * x + 2 * x * y + y * y)(1.0, 1.0) == 6.0  # argnums=0
 
 
 @pytest.mark.parametrize(
     ("call", "error", "words"),
     [
-        (lambda: grad(lambda x: 1.0)(2.0), TypeError, "must return a Value"),
+        (lambda: grad(lambda x: "1")(2.0), TypeError, "must return a Value"),
         (lambda: grad(lambda x: x, 1)(2.0), ValueError, "out of range"),
         (lambda: grad(lambda x: x, -1)(2.0), ValueError, "argnums"),
         (lambda: grad(lambda x: x)("2"), TypeError, "argument 0"),
@@ -86,7 +87,7 @@ def test_the_functional_api_records_its_graph_inside_no_grad() -> None:
         assert grad(lambda x: x * x)(2.0) == 4.0
         assert value_and_grad(lambda x, y: x * y, (0, 1))(2.0, 3.0) == (6.0, (3.0, 2.0))
         assert grad(grad(lambda x: x**3))(2.0) == 12.0
-        assert hessian(lambda x: x**3)(2.0) == [[12.0]]
+        assert hessian(lambda x: x**3)(2.0) == 12.0
         assert (Value(2.0) * 3).parents == ()  # and no_grad() still holds outside them
 
 
@@ -130,9 +131,9 @@ def test_the_four_rows_give_what_jax_and_pytorch_give() -> None:
 
 def test_hessian_of_a_closure_inside_grad() -> None:
     # h(a) = d²/dx² (a·x³) at x = 2 is 12a; its derivative in a is 12
-    outer = grad(lambda a: hessian(lambda x: a * x * x * x)(2.0)[0][0])(0.5)
+    outer = grad(lambda a: hessian(lambda x: a * x * x * x)(2.0))(0.5)
     assert outer == pytest.approx(float(sp.diff(sp.diff(X * Y**3, Y, 2).subs(Y, 2), X)))
-    assert hessian(lambda x, y: x.sin() * y)(0.5, 2.0)[0][1] == pytest.approx(math.cos(0.5))
+    assert hessian(lambda x, y: x.sin() * y, (0, 1))(0.5, 2.0)[0][1] == pytest.approx(math.cos(0.5))
 
 
 def test_jvp_and_value_and_grad_nest_too() -> None:

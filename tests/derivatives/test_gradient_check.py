@@ -83,7 +83,7 @@ def test_works_inside_no_grad() -> None:
 @pytest.mark.parametrize(
     ("f", "inputs", "error", "words"),
     [
-        (lambda x: 3.0, [1.0], TypeError, "must return a Value"),
+        (lambda x: None, [1.0], TypeError, "must return a Value"),
         (lambda x: x, 1.0, TypeError, "sequence"),
         (lambda x: x, [], TypeError, "non-empty"),
         (lambda x: x, ["a"], TypeError, "str"),
