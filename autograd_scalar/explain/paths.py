@@ -22,8 +22,22 @@ from typing import NamedTuple
 from ..core import backward as reverse_mode
 from ..core.graph import Edge, Graph
 from ..core.value import Value
-from .text import latex_partial, latex_total, partial, tex, total, visible
+from .text import fmt, html_table, latex_partial, latex_total, partial, tex, text_table, total
 from .views import labelled_edges
+
+__all__ = [
+    "DEFAULT_MAX_PATHS",
+    "Comparison",
+    "Derivation",
+    "Factor",
+    "GraphPath",
+    "TooManyPaths",
+    "all_paths",
+    "compare",
+    "count_paths",
+    "derivation",
+    "paths_in",
+]
 
 DEFAULT_MAX_PATHS = 10_000
 
@@ -122,7 +136,7 @@ class Comparison:
 
     def rows(self) -> list[list[str]]:
         return [
-            [name, f"{f:.6g}", f"{r:.6g}", f"{p:.6g}", str(n)]
+            [name, fmt(f), fmt(r), fmt(p), str(n)]
             for name, f, r, p, n in zip(
                 self.names, self.forward, self.reverse, self.paths, self.path_counts
             )
@@ -131,28 +145,22 @@ class Comparison:
     HEADER = ["input", "forward mode", "reverse mode", "sum over paths", "paths"]
 
     def __str__(self) -> str:
-        rows = [self.HEADER, *self.rows()]
-        widths = [max(len(r[i]) for r in rows) for i in range(len(self.HEADER))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        return "\n".join([text_table(self.HEADER, self.rows()), self._work()])
+
+    def _work(self) -> str:
+        """The work each method did, in one line."""
         total = len(self.names) * self.edges
-        lines.append(
+        return (
             f"work: forward mode {len(self.names)} pass(es), {total} edge visits; "
             f"reverse mode 1 pass, {self.edges} edge visits; "
             f"all paths {sum(self.path_counts)} paths"
         )
-        return "\n".join(lines)
 
     def __repr__(self) -> str:
         return str(self)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.HEADER)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(visible(c))}</td>" for c in r) + "</tr>"
-            for r in self.rows()
-        )
-        summary = html.escape(str(self).splitlines()[-1])
-        return f"<table><tr>{head}</tr>{body}</table><p>{summary}</p>"
+        return f"{html_table(self.HEADER, self.rows())}<p>{html.escape(self._work())}</p>"
 
 
 def compare(

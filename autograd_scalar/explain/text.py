@@ -1,5 +1,6 @@
-"""Names and labels made safe to write into SVG, HTML and LaTeX, shown as the user wrote them,
-and the notation of derivatives written out.
+"""Names and labels made safe to write into SVG, HTML and LaTeX, shown as the user wrote them;
+the one text-table and one HTML-table writer every view uses; numbers as shown; and the
+notation of derivatives written out.
 
 XML cannot hold some characters at all (NUL and the other C0 controls but tab and newline,
 lone surrogates, U+FFFE and U+FFFF), and LaTeX gives `_`, `$`, `{`, `\\` ... meanings of their
@@ -13,9 +14,23 @@ respect to one of its operands, the others held fixed). Where an op uses a paren
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
+from collections.abc import Sequence
 
-__all__ = ["latex_partial", "latex_total", "operand_mark", "partial", "tex", "total", "visible"]
+__all__ = [
+    "fmt",
+    "html_table",
+    "latex_partial",
+    "latex_total",
+    "operand_mark",
+    "partial",
+    "tex",
+    "text_table",
+    "total",
+    "visible",
+]
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -41,6 +56,41 @@ _TEX = {
 def visible(text: str) -> str:
     """`text` with each character XML cannot hold written as its escape (NUL as \\x00)."""
     return _NOT_XML.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def fmt(x: float) -> str:
+    """A number as shown: six significant digits, so 0.5512499999999998 reads 0.55125."""
+    return f"{x:.6g}"
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal: combining marks (the bar of v̄) take none."""
+    return sum(not unicodedata.combining(ch) for ch in text)
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Rows under a header, columns two spaces apart and aligned as they show, no trailing
+    blanks; every cell as `visible` writes it, so a NUL in a label reads \\x00 here too."""
+    lines = [[visible(c) for c in row] for row in [header, *rows]]
+    widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(c + " " * (w - _width(c)) for c, w in zip(line, widths)).rstrip()
+        for line in lines
+    )
+
+
+def html_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], caption: str | None = None
+) -> str:
+    """The same table as HTML, every cell (and the caption) escaped as `text_table` writes it."""
+
+    def cell(tag: str, text: str) -> str:
+        return f"<{tag}>{html.escape(visible(text))}</{tag}>"
+
+    head = "".join(cell("th", h) for h in header)
+    body = "".join("<tr>" + "".join(cell("td", c) for c in row) + "</tr>" for row in rows)
+    title = cell("caption", caption) if caption is not None else ""
+    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 _NUMBERED = re.compile(r"v([₋]?[₀-₉]+)")

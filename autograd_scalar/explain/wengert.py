@@ -17,7 +17,6 @@ text, and show as HTML or LaTeX in Jupyter.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from ..core import backward as reverse_mode
@@ -25,8 +24,9 @@ from ..core.graph import Graph
 from ..core.value import Value
 from ..forms import op_forms
 from ..forms.notation import bar, latex_bar, product
-from .draw import fmt
-from .text import latex_partial, partial, tex
+from .text import fmt, html_table, latex_partial, partial, tex, text_table
+
+__all__ = ["TraceRow", "TraceTable", "adjoint_trace", "latex_names", "primal_trace"]
 
 
 @dataclass(frozen=True)
@@ -59,21 +59,12 @@ class TraceTable:
         return [[r.name, r.formula, fmt(r.value)] for r in self.rows]
 
     def __str__(self) -> str:
-        lines = [list(self.header), *self.cells()]
-        widths = [max(len(line[i]) for line in lines) for i in range(3)]
-        body = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
-        return "\n".join([self.title, *body])
+        return "\n".join([self.title, text_table(self.header, self.cells())])
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-            for row in self.cells()
-        )
-        caption = f"<caption>{html.escape(self.title)}</caption>"
-        return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return html_table(self.header, self.cells(), caption=self.title)
 
     def _repr_latex_(self) -> str:
         head = " & ".join(rf"\text{{{h}}}" for h in self.header)

@@ -12,7 +12,8 @@ import pytest
 
 from autograd_scalar import Value
 from autograd_scalar.apps import examples
-from autograd_scalar.explain.wengert import TraceTable, adjoint_trace, latex_bar, primal_trace
+from autograd_scalar.explain.wengert import TraceTable, adjoint_trace, primal_trace
+from autograd_scalar.forms.notation import latex_bar
 
 
 def survey_example(labelled: bool = False) -> tuple[Value, Value, Value]:
