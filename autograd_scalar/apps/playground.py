@@ -114,7 +114,7 @@ x = [Value(0.5, label="x1"), Value(0.25, label="x2")]
 net(x)  # one point through the trained network, drawn neuron by neuron
 """,
 }
-BIG_GRAPH = 150
+BIG_GRAPH = 60
 """Past this many values the drawing and the stepper show the neuron view."""
 
 
