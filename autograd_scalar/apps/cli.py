@@ -271,7 +271,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     timing.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     timing.set_defaults(run=_bench, outputs=[], parser=timing)
+    _add_playground(commands)
     return parser
+
+
+def _add_playground(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `playground` subcommand: write the browser playground's site, or serve it."""
+    site = commands.add_parser("playground", help="the engine live in a web page (Pyodide)")
+    site.add_argument("dir", nargs="?", help="write the static site here (--serve: optional)")
+    site.add_argument("--serve", action="store_true", help="serve on 127.0.0.1, open a browser")
+    site.add_argument("--port", type=int, default=0, help="--serve: the port (default: any)")
+    site.add_argument("--pyodide", metavar="PATH", help="Pyodide's core: folder or npm tarball")
+    site.add_argument("--viz", metavar="PATH", help="@viz-js/viz: folder or npm tarball")
+    site.set_defaults(run=_playground, outputs=[], parser=site)
+
+
+def _playground(args: argparse.Namespace) -> int:
+    from .playground import build_site, serve
+
+    if args.dir is None and not args.serve:
+        args.parser.error("give a DIR to write the site into, or --serve")
+    directory = args.dir or tempfile.mkdtemp(prefix="autograd-playground-")
+    site = build_site(directory, pyodide=args.pyodide, viz=args.viz)
+    print(f"wrote the playground to {site}")
+    if args.serve:
+        serve(site, args.port)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
