@@ -270,7 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     program = commands.add_parser(
         "program", help="the w1–w6 example as primal trace, adjoint trace and adjoint source"
     )
-    program.set_defaults(run=_program)
+    program.set_defaults(run=_program, outputs=[])
     timing = commands.add_parser(
         "bench", help="time the engine against plain floats (and micrograd if installed)"
     )
@@ -278,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--repeat", type=_positive(int), default=5, help="runs per workload (median)"
     )
     timing.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
-    timing.set_defaults(run=_bench)
+    timing.set_defaults(run=_bench, outputs=[])
     return parser
 
 
