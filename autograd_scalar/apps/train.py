@@ -24,6 +24,24 @@ from . import data
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+__all__ = [
+    "MOONS_STEPS",
+    "CompiledMoonsLoss",
+    "Diverged",
+    "Interrupted",
+    "Result",
+    "accuracy",
+    "color_loss",
+    "decision_grid",
+    "fit",
+    "fit_compiled",
+    "moons_loss",
+    "plot_loss",
+    "plot_moons",
+    "train_color_regression",
+    "train_moons",
+]
+
 
 def fit(
     loss_fn: Callable[[], Value],
