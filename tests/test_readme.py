@@ -122,6 +122,14 @@ def test_each_example_runs_alone_and_prints_what_the_readme_shows(
             assert printed.getvalue() == example.expected, f"README.md, line {example.line}"
 
 
+def taken(module_name: str, name: str) -> object:
+    """What `from module_name import name` gives: an attribute, or else a submodule."""
+    module = importlib.import_module(module_name)
+    if hasattr(module, name):
+        return getattr(module, name)
+    return importlib.import_module(f"{module_name}.{name}")
+
+
 def imported_objects(code: str) -> list[object]:
     """The objects an example takes from the package: `from m import x` and `m.x` after
     `import m`."""
@@ -130,8 +138,7 @@ def imported_objects(code: str) -> list[object]:
     found: list[object] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("autograd_scalar"):
-            module = importlib.import_module(node.module or "")
-            found += [getattr(module, alias.name) for alias in node.names]
+            found += [taken(node.module or "", alias.name) for alias in node.names]
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.startswith("autograd_scalar"):
@@ -140,7 +147,7 @@ def imported_objects(code: str) -> list[object]:
         if isinstance(node, ast.Attribute):
             owner = ast.unparse(node.value)
             if owner in modules:
-                found.append(getattr(importlib.import_module(modules[owner]), node.attr))
+                found.append(taken(modules[owner], node.attr))
     return found
 
 

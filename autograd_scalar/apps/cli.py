@@ -11,7 +11,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from . import examples
@@ -216,13 +216,25 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
     return parse
 
 
+class _Subcommand(argparse.ArgumentParser):
+    """A subcommand's parser. It puts itself in its parse result (`args.parser`), so that an
+    error found after parsing (a path that cannot be written) prints this subcommand's usage;
+    and it writes no files (`args.outputs`) unless the subcommand says which."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_defaults(parser=self, outputs=[])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autograd-scalar",
         description="A scalar reverse-mode autodiff engine for learning backprop.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Subcommand
+    )
     worked = commands.add_parser(
         "worked-example", help="the articles' worked examples, computed by the engine"
     )
@@ -236,9 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--rankdir", choices=["LR", "TB"], default="LR", help="left to right or top to bottom"
     )
     worked.set_defaults(
-        run=_worked_example,
-        outputs=[("svg", DRAWING_SUFFIXES), ("small_svg", DRAWING_SUFFIXES)],
-        parser=worked,
+        run=_worked_example, outputs=[("svg", DRAWING_SUFFIXES), ("small_svg", DRAWING_SUFFIXES)]
     )
     training = commands.add_parser("train", help="train a small network on a made-up data set")
     training.add_argument("task", choices=["moons", "color-regression"])
@@ -256,13 +266,11 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument(
         "--compiled", action="store_true", help="moons: replay one compiled program (NumPy)"
     )
-    training.set_defaults(
-        run=_train, outputs=[("plot", PLOT_SUFFIXES), ("save", (".json",))], parser=training
-    )
+    training.set_defaults(run=_train, outputs=[("plot", PLOT_SUFFIXES), ("save", (".json",))])
     program = commands.add_parser(
         "program", help="the w1–w6 example as primal trace, adjoint trace and adjoint source"
     )
-    program.set_defaults(run=_program, outputs=[], parser=program)
+    program.set_defaults(run=_program, outputs=[])
     timing = commands.add_parser(
         "bench", help="time the engine against plain floats (and micrograd if installed)"
     )
@@ -270,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--repeat", type=_positive(int), default=5, help="runs per workload (median)"
     )
     timing.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
-    timing.set_defaults(run=_bench, outputs=[], parser=timing)
+    timing.set_defaults(run=_bench, outputs=[])
     _add_playground(commands)
     return parser
 
@@ -283,7 +291,7 @@ def _add_playground(commands: argparse._SubParsersAction[argparse.ArgumentParser
     site.add_argument("--port", type=int, default=0, help="--serve: the port (default: any)")
     site.add_argument("--pyodide", metavar="PATH", help="Pyodide's core: folder or npm tarball")
     site.add_argument("--viz", metavar="PATH", help="@viz-js/viz: folder or npm tarball")
-    site.set_defaults(run=_playground, outputs=[], parser=site)
+    site.set_defaults(run=_playground)
 
 
 def _playground(args: argparse.Namespace) -> int:

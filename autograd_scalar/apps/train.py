@@ -24,6 +24,24 @@ from . import data
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+__all__ = [
+    "MOONS_STEPS",
+    "CompiledMoonsLoss",
+    "Diverged",
+    "Interrupted",
+    "Result",
+    "accuracy",
+    "color_loss",
+    "decision_grid",
+    "fit",
+    "fit_compiled",
+    "moons_loss",
+    "plot_loss",
+    "plot_moons",
+    "train_color_regression",
+    "train_moons",
+]
+
 
 def fit(
     loss_fn: Callable[[], Value],
@@ -37,6 +55,8 @@ def fit(
     A progress bar (tqdm) shows the step and the current loss. Grads are zeroed only once
     the loss is built, so a `loss_fn` that raises leaves the parameters and grads as they were.
     A loss that is NaN or infinite raises `Diverged` (before that step changes anything).
+    Ctrl-C raises `Interrupted` with the losses of the finished steps; a step's update is
+    applied whole or not at all, so the parameters are those the last finished step left.
     """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
