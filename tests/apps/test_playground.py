@@ -272,3 +272,21 @@ def test_a_link_restores_its_code_and_view(browser_page) -> None:
     assert page.input_value("#code") == code
     assert page.get_attribute("#view-adjoint", "class") == "view open"
     assert "grad 12" in grads_drawn(page)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_long_chain_runs_and_python_lives_on(browser_page) -> None:
+    # freeing a chain of 10⁴ ops node inside node overflowed WebAssembly's stack, and
+    # Pyodide stopped for good; the page cuts the run's graphs apart before they are freed
+    page = browser_page
+    page.fill(
+        "#code",
+        "from autograd_scalar import Value\nx = Value(0.5, label='x')\ny = x\n"
+        "for _ in range(5000):\n    y = y * 0.999999 + 0.001\ny",
+    )
+    run_and_wait(page, lambda: page.click("#run"))
+    # past 60 values the drawing and stepper show the neuron view: here x → the output
+    assert page.inner_text("#error") == "" and page.inner_text("#output") == "v₁₀₀₀₀ = 5.48503"
+    run_and_wait(page, lambda: page.select_option("#examples", "small graph"))
+    assert page.inner_text("#error") == "" and page.inner_text("#output") == "e = 6"
