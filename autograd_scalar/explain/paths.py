@@ -17,12 +17,27 @@ import html
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from typing import NamedTuple
 
 from ..core import backward as reverse_mode
 from ..core.graph import Edge, Graph
 from ..core.value import Value
-from .text import tex, visible
+from .text import fmt, html_table, latex_partial, latex_total, partial, tex, text_table, total
 from .views import labelled_edges
+
+__all__ = [
+    "DEFAULT_MAX_PATHS",
+    "Comparison",
+    "Derivation",
+    "Factor",
+    "GraphPath",
+    "TooManyPaths",
+    "all_paths",
+    "compare",
+    "count_paths",
+    "derivation",
+    "paths_in",
+]
 
 DEFAULT_MAX_PATHS = 10_000
 
@@ -40,20 +55,26 @@ def count_paths(output: Value, wrt: Value) -> int:
 
 
 @dataclass(frozen=True)
-class Path:
-    """A path from an input to the output: its nodes (input first) and local derivatives."""
+class GraphPath:
+    """A path from an input to the output: its nodes and its edges, input end first."""
 
     nodes: tuple[Value, ...]
-    locals: tuple[float, ...]
+    edges: tuple[Edge, ...]
+
+    @property
+    def locals(self) -> tuple[float, ...]:
+        """The local derivative of each edge, input end first."""
+        return tuple(e.local for e in self.edges)
 
     @property
     def product(self) -> float:
+        """The product of the local derivatives: this path's term of the chain rule."""
         return _product(self.locals)
 
 
 def all_paths(
     output: Value, wrt: Value, max_paths: int = DEFAULT_MAX_PATHS, labelled: bool = False
-) -> list[Path]:
+) -> list[GraphPath]:
     """Every path from `wrt` to `output`, refusing (TooManyPaths) past `max_paths`.
 
     A parent used twice by one op (x in x * x) has an edge per use, so a path per use, as
@@ -67,7 +88,7 @@ def all_paths(
 
 def paths_in(
     graph: Graph, wrt: Value, max_paths: int = DEFAULT_MAX_PATHS, labelled: bool = False
-) -> list[Path]:
+) -> list[GraphPath]:
     """`all_paths` on a snapshot already taken."""
     _check_in(graph, wrt)
     edges_into = _edges(graph, wrt, labelled)
@@ -86,18 +107,20 @@ def _edges(graph: Graph, wrt: Value, labelled: bool) -> dict[Value, list[Edge]]:
     return labelled_edges(graph, also_keep=wrt) if labelled else graph.edges_into
 
 
-def _walk_paths(graph: Graph, wrt: Value, edges_into: dict[Value, list[Edge]]) -> Iterator[Path]:
+def _walk_paths(
+    graph: Graph, wrt: Value, edges_into: dict[Value, list[Edge]]
+) -> Iterator[GraphPath]:
     """The paths from `wrt` to the output one at a time, depth first, first parents first."""
-    stack: list[tuple[Value, tuple[Value, ...], tuple[float, ...]]] = [
+    stack: list[tuple[Value, tuple[Value, ...], tuple[Edge, ...]]] = [
         (graph.output, (graph.output,), ())
     ]
     while stack:
-        node, nodes, locals_ = stack.pop()
+        node, nodes, edges = stack.pop()
         if node is wrt:
-            yield Path(tuple(reversed(nodes)), tuple(reversed(locals_)))
+            yield GraphPath(tuple(reversed(nodes)), tuple(reversed(edges)))
             continue
         for edge in reversed(edges_into.get(node, ())):
-            stack.append((edge.parent, (*nodes, edge.parent), (*locals_, edge.local)))
+            stack.append((edge.parent, (*nodes, edge.parent), (*edges, edge)))
 
 
 @dataclass(frozen=True)
@@ -113,7 +136,7 @@ class Comparison:
 
     def rows(self) -> list[list[str]]:
         return [
-            [name, f"{f:.6g}", f"{r:.6g}", f"{p:.6g}", str(n)]
+            [name, fmt(f), fmt(r), fmt(p), str(n)]
             for name, f, r, p, n in zip(
                 self.names, self.forward, self.reverse, self.paths, self.path_counts
             )
@@ -122,28 +145,22 @@ class Comparison:
     HEADER = ["input", "forward mode", "reverse mode", "sum over paths", "paths"]
 
     def __str__(self) -> str:
-        rows = [self.HEADER, *self.rows()]
-        widths = [max(len(r[i]) for r in rows) for i in range(len(self.HEADER))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        return "\n".join([text_table(self.HEADER, self.rows()), self._work()])
+
+    def _work(self) -> str:
+        """The work each method did, in one line."""
         total = len(self.names) * self.edges
-        lines.append(
+        return (
             f"work: forward mode {len(self.names)} pass(es), {total} edge visits; "
             f"reverse mode 1 pass, {self.edges} edge visits; "
             f"all paths {sum(self.path_counts)} paths"
         )
-        return "\n".join(lines)
 
     def __repr__(self) -> str:
         return str(self)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.HEADER)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(visible(c))}</td>" for c in r) + "</tr>"
-            for r in self.rows()
-        )
-        summary = html.escape(str(self).splitlines()[-1])
-        return f"<table><tr>{head}</tr>{body}</table><p>{summary}</p>"
+        return f"{html_table(self.HEADER, self.rows())}<p>{html.escape(self._work())}</p>"
 
 
 def compare(
@@ -177,15 +194,26 @@ def _reverse_mode(graph: Graph) -> dict[Value, float]:
     return dict(zip(graph.order, shares))
 
 
+class Factor(NamedTuple):
+    """One local factor of a path, ∂child/∂parent: the names, and which operand of the child
+    the parent is (counting from 1) when the child uses it more than once, else None."""
+
+    child: str
+    parent: str
+    operand: int | None = None
+
+
 @dataclass(frozen=True)
 class Derivation:
     """The chain rule for d output / d input written out: one product per path, their sum.
 
+    The total derivative is written with d, each local factor with ∂ (see `text`), so
+    dy/dx = ∂y/∂x⁽¹⁾ + ∂y/∂x⁽²⁾ for y = x * x never reads as dy/dx = dy/dx + dy/dx.
     `omitted` counts the paths left out past the cap; `total` is the whole derivative all
     the same (by forward mode), so it is more than the sum of the terms shown.
     """
 
-    symbolic: list[list[tuple[str, str]]]  # per path, the (numerator, denominator) factors
+    symbolic: list[list[Factor]]  # per path, its local factors, output end first
     numbers: list[list[float]]
     total: float
     output_name: str
@@ -193,31 +221,42 @@ class Derivation:
     omitted: int = 0
 
     def __str__(self) -> str:
-        lhs = f"d{self.output_name}/d{self.input_name}"
+        lhs = total(self.output_name, self.input_name)
         more = f" + … ({self.omitted} more paths not written out)" if self.omitted else ""
         sides = [
-            " + ".join(" · ".join(f"d{a}/d{b}" for a, b in p) for p in self.symbolic) + more,
+            " + ".join(" · ".join(partial(*f) for f in p) for p in self.symbolic) + more,
             " + ".join(" · ".join(_factor_text(x) for x in p) for p in self.numbers) + more,
             " + ".join(_factor_text(_product(p)) for p in self.numbers) + (" + …" if more else ""),
             f"{self.total:.6g}",
         ]
-        lines = [lhs]  # each side once: a one-factor path needs no "dy/dx = dy/dx"
+        lines = [lhs]  # each side once: a one-factor path needs no "= 3 = 3"
         for side in sides:
             if side and side != lines[-1].rpartition(" = ")[2]:
                 lines.append(side)
         pad = " " * len(lhs)
-        return "\n".join(f"{lhs if i == 0 else pad} = {side}" for i, side in enumerate(lines[1:]))
+        text = [f"{lhs if i == 0 else pad} = {side}" for i, side in enumerate(lines[1:])]
+        return "\n".join(text + self._operands_note())
+
+    def _operands_note(self) -> list[str]:
+        """A line saying what x⁽¹⁾, x⁽²⁾ mean, when a factor needs them."""
+        marked = {(f.parent, f.child) for p in self.symbolic for f in p if f.operand}
+        if not marked:
+            return []
+        if len(marked) == 1:
+            ((parent, child),) = marked
+            return [f"where {parent}⁽ᵏ⁾ is {parent} as the k-th operand of {child}"]
+        return ["where u⁽ᵏ⁾ is u as the k-th operand of an op that uses u more than once"]
 
     def __repr__(self) -> str:
         return str(self)
 
     def _repr_latex_(self) -> str:
-        def frac(a: str, b: str) -> str:
-            return rf"\frac{{\partial {tex(a)}}}{{\partial {tex(b)}}}"
+        def factor(f: Factor) -> str:
+            return latex_partial(tex(f.child), tex(f.parent), f.operand)
 
-        lhs = frac(self.output_name, self.input_name)
+        lhs = latex_total(tex(self.output_name), tex(self.input_name))
         more = rf" + \dots_{{\text{{{self.omitted} more paths}}}}" if self.omitted else ""
-        terms = " + ".join(" ".join(frac(a, b) for a, b in p) for p in self.symbolic) + more
+        terms = " + ".join(" ".join(factor(f) for f in p) for p in self.symbolic) + more
         values = (
             " + ".join(r" \cdot ".join(_factor_text(x) for x in p) for p in self.numbers) + more
         )
@@ -255,13 +294,16 @@ def derivation(
     count = graph.count_paths(wrt, edges_into)
     paths = list(islice(_walk_paths(graph, wrt, edges_into), max_paths))
     names = graph.names
-    symbolic = [
-        [(names[p.nodes[i + 1]], names[p.nodes[i]]) for i in reversed(range(len(p.locals)))]
-        for p in paths
-    ]
+    symbolic = [[_factor(names, edges_into, edge) for edge in reversed(p.edges)] for p in paths]
     numbers = [list(reversed(p.locals)) for p in paths]
     total = graph.push_forward({wrt: 1.0})[output] if wrt is not output else 1.0
     return Derivation(symbolic, numbers, total, names[output], names[wrt], count - len(paths))
+
+
+def _factor(names: dict[Value, str], edges_into: dict[Value, list[Edge]], edge: Edge) -> Factor:
+    """∂child/∂parent for one edge, its operand marked when the child uses the parent twice."""
+    uses = sum(e.parent is edge.parent for e in edges_into[edge.child])
+    return Factor(names[edge.child], names[edge.parent], edge.use + 1 if uses > 1 else None)
 
 
 def _check_in(graph: Graph, wrt: object) -> None:

@@ -129,7 +129,7 @@ class BackwardTrace:
         picture = draw(self.output, grads=grads, level="neuron", **draw_options)
         names = dot_names(self.output, "neuron", draw_options)
         lit = {_edge_title(names, e) for e in step.edges}
-        picture.graph.body = [_lit_line(line, lit) for line in picture.graph.body]
+        picture.digraph.body = [_lit_line(line, lit) for line in picture.digraph.body]
         return picture
 
     @property

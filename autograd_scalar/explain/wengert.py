@@ -17,8 +17,6 @@ text, and show as HTML or LaTeX in Jupyter.
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 
 from ..core import backward as reverse_mode
@@ -26,7 +24,9 @@ from ..core.graph import Graph
 from ..core.value import Value
 from ..forms import op_forms
 from ..forms.notation import bar, latex_bar, product
-from .draw import fmt
+from .text import fmt, html_table, latex_partial, partial, tex, text_table
+
+__all__ = ["TraceRow", "TraceTable", "adjoint_trace", "latex_names", "primal_trace"]
 
 
 @dataclass(frozen=True)
@@ -59,21 +59,12 @@ class TraceTable:
         return [[r.name, r.formula, fmt(r.value)] for r in self.rows]
 
     def __str__(self) -> str:
-        lines = [list(self.header), *self.cells()]
-        widths = [max(len(line[i]) for line in lines) for i in range(3)]
-        body = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
-        return "\n".join([self.title, *body])
+        return "\n".join([self.title, text_table(self.header, self.cells())])
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-            for row in self.cells()
-        )
-        caption = f"<caption>{html.escape(self.title)}</caption>"
-        return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return html_table(self.header, self.cells(), caption=self.title)
 
     def _repr_latex_(self) -> str:
         head = " & ".join(rf"\text{{{h}}}" for h in self.header)
@@ -105,7 +96,10 @@ def adjoint_trace(output: Value) -> TraceTable:
     """The adjoint trace of `output.backward()`: the seed, then one row per edge in the
     order the pass takes them, each the update of the parent's adjoint and its value after.
 
-    The pass is `backward()`'s own; no grad is left changed.
+    An adjoint v̄ is the total derivative dy/dv of the output y; an update adds the local
+    factor ∂child/∂v times the child's adjoint, written first as that product and then as
+    the op's formula, as the survey writes v̄₋₁ = v̄₋₁ + ∂v₂/∂v₋₁ · v̄₂ = v̄₋₁ + v₀ · v̄₂. The
+    pass is `backward()`'s own; no grad is left changed.
     """
     graph = _graph(output, "adjoint_trace")
     names, latex = graph.names, latex_names(graph)
@@ -114,15 +108,22 @@ def adjoint_trace(output: Value) -> TraceTable:
     rows = [TraceRow(bar(names[out]), "1", 1.0, latex_bar(latex[out]), "1")]
     for c in reverse_mode.contributions(backward_pass):
         child, parent = c.edge.child, c.edge.parent
-        local = _local(child, c.edge.use, names)
-        latex_local = _local(child, c.edge.use, latex, latex=True)
+        operand = c.edge.use + 1 if child.parents.count(parent) > 1 else None
+        text = _Update(bar(names[parent]), bar(names[child]), " · ", c.first)
+        tex_ = _Update(latex_bar(latex[parent]), latex_bar(latex[child]), r" \cdot ", c.first)
         rows.append(
             TraceRow(
                 bar(names[parent]),
-                _update(c.first, local, bar(names[child]), " · "),
+                text.write(
+                    partial(names[child], names[parent], operand),
+                    _local(child, c.edge.use, names),
+                ),
                 c.after,
                 latex_bar(latex[parent]),
-                _update(c.first, latex_local, latex_bar(latex[child]), r" \cdot ", latex=True),
+                tex_.write(
+                    latex_partial(latex[child], latex[parent], operand),
+                    _local(child, c.edge.use, latex, latex=True),
+                ),
             )
         )
     return TraceTable("adjoint trace", ("adjoint", "update", "value"), rows)
@@ -141,31 +142,25 @@ def _local(child: Value, use: int, names: dict[Value, str], latex: bool = False)
     return op_forms.shown_locals(op, operands, child.constant, names[child], latex)[use]
 
 
-def _update(first: bool, local: str, child_bar: str, times: str, latex: bool = False) -> str:
-    """`+= local · child̄` (or `=` for the first), the local left out when it is ±1."""
-    term = product(local, child_bar, times)
-    if first:
-        return f"= {term}"
-    return rf"\mathrel{{+}}= {term}" if latex else f"+= {term}"
+@dataclass(frozen=True)
+class _Update:
+    """How one update of an adjoint is written, in text or in LaTeX."""
 
+    parent_bar: str
+    child_bar: str
+    times: str
+    first: bool
 
-_NUMBERED = re.compile(r"v([₋]?[₀-₉]+)")
-_SUBSCRIPT_DIGITS = str.maketrans("₋₀₁₂₃₄₅₆₇₈₉", "-0123456789")
+    def write(self, factor: str, local: str) -> str:
+        """`= [v̄ +] ∂child/∂v · child̄ = [v̄ +] local · child̄`, ±1 locals left out."""
+        chain = f"{factor}{self.times}{self.child_bar}"
+        term = product(local, self.child_bar, self.times)
+        if self.first:
+            return f"= {chain} = {term}"
+        added = f"- {term[1:]}" if term.startswith("-") else f"+ {term}"
+        return f"= {self.parent_bar} + {chain} = {self.parent_bar} {added}"
 
 
 def latex_names(graph: Graph) -> dict[Value, str]:
-    r"""Each node's name in LaTeX: `v_{-1}`, `x_{1}` for a label x1, other labels as text."""
-    return {node: _latex_name(name) for node, name in graph.names.items()}
-
-
-def _latex_name(name: str) -> str:
-    numbered = _NUMBERED.fullmatch(name)
-    if numbered:
-        return f"v_{{{numbered[1].translate(_SUBSCRIPT_DIGITS)}}}"
-    indexed = re.fullmatch(r"([A-Za-z])(\d+)", name)
-    if indexed:
-        return f"{indexed[1]}_{{{indexed[2]}}}"
-    if re.fullmatch(r"[A-Za-z]", name):
-        return name
-    escaped = re.sub(r"([_&%$#{}])", r"\\\1", name)
-    return rf"\mathrm{{{escaped}}}"
+    r"""Each node's name in LaTeX: `v_{-1}`, `x_{1}` for a label x1, others escaped."""
+    return {node: tex(name) for node, name in graph.names.items()}

@@ -115,8 +115,11 @@ def test_a_folder_that_is_not_pyodide_is_refused_by_name(tmp_path) -> None:
 
 
 def test_the_command_needs_a_folder_or_serve(tmp_path, capsys) -> None:
-    assert cli.main(["playground"]) == 2
-    assert "give a DIR" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["playground"])
+    assert refused.value.code == 2
+    err = capsys.readouterr().err
+    assert "give a DIR" in err and "usage: autograd-scalar playground" in err
     assert cli.main(["playground", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "index.html").is_file()
 

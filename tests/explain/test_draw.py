@@ -19,8 +19,9 @@ import pytest
 from autograd_scalar import MLP, Graph, Value, dot
 from autograd_scalar.apps import examples
 from autograd_scalar.explain import wasm
-from autograd_scalar.explain.draw import draw, fmt, render
+from autograd_scalar.explain.draw import draw, render
 from autograd_scalar.explain.paths import compare, derivation
+from autograd_scalar.explain.text import fmt
 from autograd_scalar.explain.trace import trace_backward
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -122,6 +122,8 @@ def grad_texts(page) -> list[str]:
     )
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_the_page_steps_in_a_real_browser(page_file: Path) -> None:
     manager, chromium = browser()
     with manager as playwright:

@@ -87,13 +87,16 @@ def test_derivations_through_labelled_values_are_the_articles() -> None:
     g = examples.forward(net)
     w = net.parameters()
     assert str(derivation(g.E, w[0], labelled=True)) == (
-        "dE/dw1 = dE/dy · dy/dh1 · dh1/dw1\n       = 1.05 · 1 · 1\n       = 1.05"
+        "dE/dw1 = ∂E/∂y · ∂y/∂h1 · ∂h1/∂w1\n       = 1.05 · 1 · 1\n       = 1.05"
     )
     assert str(derivation(g.E, w[4], labelled=True)) == (
-        "dE/dw5 = dE/dy · dy/dw5\n       = 1.05 · 1.25\n       = 1.3125"
+        "dE/dw5 = ∂E/∂y · ∂y/∂w5\n       = 1.05 · 1.25\n       = 1.3125"
     )
     latex = derivation(g.E, w[5], labelled=True)._repr_latex_()
-    assert r"\frac{\partial E}{\partial w_{6}}" in latex and "1.05 \\cdot 3.8 = 3.99" in latex
+    assert (
+        latex.startswith(r"$$\frac{d E}{d w_{6}} = \frac{\partial E}{\partial {y}}")
+        and "1.05 \\cdot 3.8 = 3.99" in latex
+    )
 
 
 def test_derivation_writes_every_local_derivative_by_default() -> None:
@@ -101,7 +104,7 @@ def test_derivation_writes_every_local_derivative_by_default() -> None:
     g = examples.forward(net)
     # E = ½·v₅, v₅ = v₄², v₄ = 4 − y: by hand ½ · 2v₄ · (−1) with v₄ = −1.05, then y = … + w5·h1
     assert str(derivation(g.E, net.parameters()[4])) == (
-        "dE/dw5 = dE/dv₅ · dv₅/dv₄ · dv₄/dy · dy/dw5\n"
+        "dE/dw5 = ∂E/∂v₅ · ∂v₅/∂v₄ · ∂v₄/∂y · ∂y/∂w5\n"
         "       = 0.5 · (-2.1) · (-1) · 1.25\n"
         "       = 1.3125"
     )
@@ -114,18 +117,18 @@ def test_derivation_of_baydins_example_names_the_unlabelled_nodes() -> None:
     y = x1.log() + x1 * x2 - x2.sin()
     y.label = "y"
     assert str(derivation(y, x1)) == (
-        "dy/dx1 = dy/dv₃ · dv₃/dv₁ · dv₁/dx1 + dy/dv₃ · dv₃/dv₂ · dv₂/dx1\n"
+        "dy/dx1 = ∂y/∂v₃ · ∂v₃/∂v₁ · ∂v₁/∂x1 + ∂y/∂v₃ · ∂v₃/∂v₂ · ∂v₂/∂x1\n"
         "       = 1 · 1 · 0.5 + 1 · 1 · 5\n"
         "       = 0.5 + 5\n"
         "       = 5.5"
     )
     by_hand = 2.0 - math.cos(5.0)  # dy/dx2 = x1 − cos x2
     text = str(derivation(y, x2))
-    assert text.splitlines()[0] == "dy/dx2 = dy/dv₃ · dv₃/dv₂ · dv₂/dx2 + dy/dv₄ · dv₄/dx2"
+    assert text.splitlines()[0] == "dy/dx2 = ∂y/∂v₃ · ∂v₃/∂v₂ · ∂v₂/∂x2 + ∂y/∂v₄ · ∂v₄/∂x2"
     assert f"1 · 1 · 2 + (-1) · {math.cos(5.0):.6g}" in text
     assert text.endswith(f"= {by_hand:.6g}")
-    # through labelled values only, nothing lies between x1 and y: no "dy/dx1 = dy/dx1"
-    assert str(derivation(y, x1, labelled=True)) == "dy/dx1 = 5.5"
+    # through labelled values only, y's one factor carries the hidden nodes: a partial
+    assert str(derivation(y, x1, labelled=True)) == "dy/dx1 = ∂y/∂x1\n       = 5.5"
 
 
 def test_derivation_past_the_cap_writes_some_terms_and_says_how_many_are_left() -> None:
@@ -139,14 +142,17 @@ def test_derivation_past_the_cap_writes_some_terms_and_says_how_many_are_left() 
     assert d.total == 64.0  # still the whole derivative
     text = str(d)
     assert "+ … (61 more paths not written out)" in text.splitlines()[0]
-    assert text.endswith("= 64")
+    assert text.splitlines()[-2].endswith("= 64")
+    assert text.splitlines()[-1] == (
+        "where u⁽ᵏ⁾ is u as the k-th operand of an op that uses u more than once"
+    )
     assert r"\dots" in d._repr_latex_()
 
 
 def test_derivation_of_the_small_graph_has_one_term_per_path() -> None:
     g = examples.small_graph()
     text = str(derivation(g.e, g.b))
-    assert text.splitlines()[0] == "de/db = de/dc · dc/db + de/dd · dd/db"
+    assert text.splitlines()[0] == "de/db = ∂e/∂c · ∂c/∂b + ∂e/∂d · ∂d/∂b"
     assert "2 · 1 + 3 · 1" in text and text.endswith("= 5")
     assert repr(derivation(g.e, g.b)) == text
 
@@ -180,7 +186,7 @@ def test_derivation_with_respect_to_an_unlabelled_intermediate() -> None:
     e.label = "e"
     d = derivation(e, m)
     assert rel_close(d.total, 1 - math.tanh(6.0) ** 2)
-    assert d.numbers == [[d.total]] and d.symbolic == [[("e", "v₁")]]
+    assert d.numbers == [[d.total]] and d.symbolic == [[("e", "v₁", None)]]
 
 
 @pytest.mark.parametrize(
@@ -191,7 +197,7 @@ def test_derivation_with_respect_to_an_unlabelled_intermediate() -> None:
         (lambda: forward_mode(3.0, Value(1.0)), TypeError, "output"),
         (lambda: all_paths(Value(1.0), "x"), TypeError, "wrt"),
         (lambda: jvp(lambda x: x, [1.0], [1.0, 2.0]), ValueError, "tangents"),
-        (lambda: jvp(lambda x: 2.0, [1.0], [1.0]), TypeError, "f must return a Value"),
+        (lambda: jvp(lambda x: "2", [1.0], [1.0]), TypeError, "f must return a Value"),
     ],
 )
 def test_bad_input(call, error, words: str) -> None:
@@ -219,3 +225,34 @@ def test_a_node_outside_the_graph_is_refused_by_every_view() -> None:
     ):
         with pytest.raises(ValueError, match="not part of the graph"):
             call()
+
+
+def test_x_times_x_has_one_partial_per_operand_and_a_total() -> None:
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    d = derivation(y, x)
+    assert str(d) == (
+        "dy/dx = ∂y/∂x⁽¹⁾ + ∂y/∂x⁽²⁾\n"
+        "      = 3 + 3\n"
+        "      = 6\n"
+        "where x⁽ᵏ⁾ is x as the k-th operand of y"
+    )
+    assert d._repr_latex_() == (
+        r"$$\frac{d y}{d x} = \frac{\partial y}{\partial {x}^{(1)}}"
+        r" + \frac{\partial y}{\partial {x}^{(2)}} = 3 + 3 = 6$$"
+    )
+
+
+def test_p_times_q_plus_p_tells_the_local_factor_from_the_total() -> None:
+    p, q = Value(2.0, label="p"), Value(3.0, label="q")
+    r = p * q + p
+    r.label = "r"
+    d = derivation(r, p)
+    assert str(d) == (
+        "dr/dp = ∂r/∂v₁ · ∂v₁/∂p + ∂r/∂p\n      = 1 · 3 + 1\n      = 3 + 1\n      = 4"
+    )
+    assert d._repr_latex_() == (
+        r"$$\frac{d r}{d p} = \frac{\partial r}{\partial {v_{1}}} \frac{\partial v_{1}}"
+        r"{\partial {p}} + \frac{\partial r}{\partial {p}} = 1 \cdot 3 + 1 = 4$$"
+    )

@@ -12,7 +12,8 @@ import pytest
 
 from autograd_scalar import Value
 from autograd_scalar.apps import examples
-from autograd_scalar.explain.wengert import TraceTable, adjoint_trace, latex_bar, primal_trace
+from autograd_scalar.explain.wengert import TraceTable, adjoint_trace, primal_trace
+from autograd_scalar.forms.notation import latex_bar
 
 
 def survey_example(labelled: bool = False) -> tuple[Value, Value, Value]:
@@ -53,14 +54,14 @@ def test_adjoint_trace_rows_match_the_survey() -> None:
     # v̄₀ = v̄₂ v₋₁ = 2, then += v̄(sin) cos v₀ = 2 − cos 5 = 1.716
     expected = [
         ("v̄₅", "1", 1.0),
-        ("v̄₃", "= v̄₅", 1.0),
-        ("v̄₄", "= -v̄₅", -1.0),
-        ("v̄₁", "= v̄₃", 1.0),
-        ("v̄₂", "= v̄₃", 1.0),
-        ("v̄₋₁", "= (1 / v₋₁) · v̄₁", 0.5),
-        ("v̄₋₁", "+= v₀ · v̄₂", 5.5),
-        ("v̄₀", "= v₋₁ · v̄₂", 2.0),
-        ("v̄₀", "+= cos(v₀) · v̄₄", 1.716),
+        ("v̄₃", "= ∂v₅/∂v₃ · v̄₅ = v̄₅", 1.0),
+        ("v̄₄", "= ∂v₅/∂v₄ · v̄₅ = -v̄₅", -1.0),
+        ("v̄₁", "= ∂v₃/∂v₁ · v̄₃ = v̄₃", 1.0),
+        ("v̄₂", "= ∂v₃/∂v₂ · v̄₃ = v̄₃", 1.0),
+        ("v̄₋₁", "= ∂v₁/∂v₋₁ · v̄₁ = (1 / v₋₁) · v̄₁", 0.5),
+        ("v̄₋₁", "= v̄₋₁ + ∂v₂/∂v₋₁ · v̄₂ = v̄₋₁ + v₀ · v̄₂", 5.5),
+        ("v̄₀", "= ∂v₂/∂v₀ · v̄₂ = v₋₁ · v̄₂", 2.0),
+        ("v̄₀", "= v̄₀ + ∂v₄/∂v₀ · v̄₄ = v̄₀ + cos(v₀) · v̄₄", 1.716),
     ]
     assert [(r.name, r.formula) for r in table.rows] == [(n, f) for n, f, _ in expected]
     for row, (*_, value) in zip(table.rows, expected):
@@ -89,7 +90,7 @@ def test_w1_w6_adjoint_rows_give_the_articles_gradients() -> None:
     g = examples.forward(examples.w1_w6_network())
     table = adjoint_trace(g.E)
     rows = {r.name: r for r in table.rows}
-    assert rows["w̄5"].formula == "= h1 · y\u0304"  # ȳ: y and a combining bar
+    assert rows["w̄5"].formula == "= ∂y/∂w5 · y\u0304 = h1 · y\u0304"  # ȳ: y, combining bar
     assert rows["w̄5"].value == pytest.approx(1.3125, rel=1e-12)
     assert rows["w̄6"].value == pytest.approx(3.99, rel=1e-12)
     assert len(table) == 1 + 15  # the seed, then one row per edge
@@ -103,8 +104,14 @@ def test_text_html_and_latex() -> None:
     assert text[:3] == ["primal trace", "node  formula   value", "v₋₁   input     2"]
     assert "<td>log(v₋₁)</td>" in primal._repr_html_()
     assert r"v_{1} & \ln(v_{-1}) & 0.693147 \\" in primal._repr_latex_()
-    assert r"\bar{v}_{-1} & \mathrel{+}= v_{0} \cdot \bar{v}_{2} & 5.5" in (adjoint._repr_latex_())
-    assert "<td>v̄₋₁</td><td>+= v₀ · v̄₂</td><td>5.5</td>" in adjoint._repr_html_()
+    update = (
+        r"\bar{v}_{-1} & = \bar{v}_{-1} + \frac{\partial v_{2}}{\partial {v_{-1}}}"
+        r" \cdot \bar{v}_{2} = \bar{v}_{-1} + v_{0} \cdot \bar{v}_{2} & 5.5"
+    )
+    assert update in adjoint._repr_latex_()
+    assert "<td>v̄₋₁</td><td>= v̄₋₁ + ∂v₂/∂v₋₁ · v̄₂ = v̄₋₁ + v₀ · v̄₂</td><td>5.5</td>" in (
+        adjoint._repr_html_()
+    )
 
 
 def test_latex_bar_of_any_name() -> None:
@@ -117,3 +124,29 @@ def test_refuses_what_is_not_a_value() -> None:
         primal_trace(3.0)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="adjoint_trace"):
         adjoint_trace(3.0)  # type: ignore[arg-type]
+
+
+def test_a_parent_used_twice_has_one_partial_per_operand() -> None:
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    assert [r.formula for r in adjoint_trace(y).rows] == [
+        "1",
+        "= ∂y/∂x⁽¹⁾ · ȳ = x · ȳ",
+        "= x̄ + ∂y/∂x⁽²⁾ · ȳ = x̄ + x · ȳ",
+    ]
+    latex = adjoint_trace(y)._repr_latex_()
+    assert r"\frac{\partial y}{\partial {x}^{(2)}} \cdot \bar{y}" in latex
+
+
+def test_p_times_q_plus_p_writes_partials_not_totals() -> None:
+    p, q = Value(2.0, label="p"), Value(3.0, label="q")
+    r = p * q + p
+    r.label = "r"
+    assert [(row.name, row.formula, row.value) for row in adjoint_trace(r).rows] == [
+        ("r̄", "1", 1.0),
+        ("v̄₁", "= ∂r/∂v₁ · r̄ = r̄", 1.0),
+        ("p̄", "= ∂r/∂p · r̄ = r̄", 1.0),
+        ("p̄", "= p̄ + ∂v₁/∂p · v̄₁ = p̄ + q · v̄₁", 4.0),
+        ("q̄", "= ∂v₁/∂q · v̄₁ = p · v̄₁", 2.0),
+    ]
