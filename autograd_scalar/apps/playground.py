@@ -290,6 +290,10 @@ def _package_archive(name: str) -> bytes:
     return buffer.getvalue()
 
 
+_INSTALL_STATE = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
+"""Files pip writes when it installs: they name this machine's paths, so they stay behind."""
+
+
 def _dist_info(name: str) -> list[tuple[str, Path]]:
     """The files of a package's .dist-info folder (its metadata), when installed as one."""
     try:
@@ -299,7 +303,7 @@ def _dist_info(name: str) -> list[tuple[str, Path]]:
     found = []
     for file in dist.files or []:
         source = Path(str(dist.locate_file(file)))
-        if ".dist-info/" in str(file) and source.is_file():
+        if ".dist-info/" in str(file) and file.name not in _INSTALL_STATE and source.is_file():
             found.append((str(file), source))
     return found
 
