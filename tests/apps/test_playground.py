@@ -295,3 +295,35 @@ def test_a_long_chain_runs_and_python_lives_on(browser_page) -> None:
     assert page.inner_text("#error") == "" and page.inner_text("#output") == "v₁₀₀₀₀ = 5.48503"
     run_and_wait(page, lambda: page.select_option("#examples", "small graph"))
     assert page.inner_text("#error") == "" and page.inner_text("#output") == "e = 6"
+
+
+def test_serve_serves_the_site_on_localhost_and_opens_a_browser(tmp_path) -> None:
+    import os
+    import socket
+    import sys
+    import urllib.request
+
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    opened = tmp_path / "opened"
+    env = {**os.environ, "BROWSER": f"{sys.executable} -c \"open(r'{opened}', 'w').write('%s')\""}
+    command = [sys.executable, "-m", "autograd_scalar.apps.cli", "playground", str(tmp_path / "s")]
+    server = subprocess.Popen([*command, "--serve", "--port", str(port)], env=env)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        for _ in range(100):
+            try:
+                page = urllib.request.urlopen(url, timeout=5).read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert "autograd_scalar playground" in page
+        for _ in range(100):
+            if opened.exists():
+                break
+            time.sleep(0.1)
+        assert opened.read_text() == url  # the browser was sent to the page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
