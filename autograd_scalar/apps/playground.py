@@ -137,7 +137,26 @@ def run_code(code: str) -> dict[str, Any]:
         )
         return result
     result.update(_views(output))
+    _untangle([output, *namespace.values()])
     return result
+
+
+def _untangle(found: list[Any]) -> None:
+    """Cut the graphs of the run's values apart, node by node, before they are freed.
+
+    Freeing a chain of values frees each node's parents from inside the node's own freeing,
+    one C call deeper per node: in the browser a chain of 10⁴ ops overflows WebAssembly's
+    stack and stops Python for good. Cut apart, each node is freed on its own."""
+    from ..core.graph import topological_order
+    from ..core.value import Value
+
+    seen: set[int] = set()
+    for value in found:
+        if not isinstance(value, Value) or id(value) in seen:
+            continue
+        for node in topological_order(value):
+            seen.add(id(node))
+            node.parents = ()
 
 
 def run_code_json(code: str) -> str:
@@ -271,6 +290,10 @@ def _package_archive(name: str) -> bytes:
     return buffer.getvalue()
 
 
+_INSTALL_STATE = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
+"""Files pip writes when it installs: they name this machine's paths, so they stay behind."""
+
+
 def _dist_info(name: str) -> list[tuple[str, Path]]:
     """The files of a package's .dist-info folder (its metadata), when installed as one."""
     try:
@@ -280,7 +303,7 @@ def _dist_info(name: str) -> list[tuple[str, Path]]:
     found = []
     for file in dist.files or []:
         source = Path(str(dist.locate_file(file)))
-        if ".dist-info/" in str(file) and source.is_file():
+        if ".dist-info/" in str(file) and file.name not in _INSTALL_STATE and source.is_file():
             found.append((str(file), source))
     return found
 

@@ -104,6 +104,8 @@ def test_the_site_loads_pyodide_and_viz_from_the_cdn_by_default(tmp_path) -> Non
     names = zipfile.ZipFile(site / "packages/autograd_scalar.zip").namelist()
     assert "autograd_scalar/explain/static/stepper.js" in names
     assert "autograd_scalar/core/value.py" in names
+    # nothing of this machine's install comes along (direct_url.json names a local path)
+    assert not any(n.endswith(("direct_url.json", "RECORD", "INSTALLER")) for n in names)
     assert (site / "stepper.js").read_text() == (
         Path(cli.__file__).parent.parent / "explain/static/stepper.js"
     ).read_text()
@@ -275,3 +277,53 @@ def test_a_link_restores_its_code_and_view(browser_page) -> None:
     assert page.input_value("#code") == code
     assert page.get_attribute("#view-adjoint", "class") == "view open"
     assert "grad 12" in grads_drawn(page)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_long_chain_runs_and_python_lives_on(browser_page) -> None:
+    # freeing a chain of 10⁴ ops node inside node overflowed WebAssembly's stack, and
+    # Pyodide stopped for good; the page cuts the run's graphs apart before they are freed
+    page = browser_page
+    page.fill(
+        "#code",
+        "from autograd_scalar import Value\nx = Value(0.5, label='x')\ny = x\n"
+        "for _ in range(5000):\n    y = y * 0.999999 + 0.001\ny",
+    )
+    run_and_wait(page, lambda: page.click("#run"))
+    # past 60 values the drawing and stepper show the neuron view: here x → the output
+    assert page.inner_text("#error") == "" and page.inner_text("#output") == "v₁₀₀₀₀ = 5.48503"
+    run_and_wait(page, lambda: page.select_option("#examples", "small graph"))
+    assert page.inner_text("#error") == "" and page.inner_text("#output") == "e = 6"
+
+
+def test_serve_serves_the_site_on_localhost_and_opens_a_browser(tmp_path) -> None:
+    import os
+    import socket
+    import sys
+    import urllib.request
+
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    opened = tmp_path / "opened"
+    env = {**os.environ, "BROWSER": f"{sys.executable} -c \"open(r'{opened}', 'w').write('%s')\""}
+    command = [sys.executable, "-m", "autograd_scalar.apps.cli", "playground", str(tmp_path / "s")]
+    server = subprocess.Popen([*command, "--serve", "--port", str(port)], env=env)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        for _ in range(100):
+            try:
+                page = urllib.request.urlopen(url, timeout=5).read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert "autograd_scalar playground" in page
+        for _ in range(100):
+            if opened.exists():
+                break
+            time.sleep(0.1)
+        assert opened.read_text() == url  # the browser was sent to the page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

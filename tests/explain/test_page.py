@@ -5,6 +5,7 @@ The browser test runs wherever Chromium is installed, and always in CI (which in
 is skipped only on a machine without Chromium outside CI.
 """
 
+import json
 import os
 import re
 import shutil
@@ -157,6 +158,8 @@ def test_the_page_steps_in_a_real_browser(page_file: Path) -> None:
             browser_.close()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_the_neuron_level_page_steps_in_a_real_browser(tmp_path) -> None:
     manager, chromium = browser()
     trace = trace_backward(mlp_loss(), level="neuron")
@@ -175,5 +178,45 @@ def test_the_neuron_level_page_steps_in_a_real_browser(tmp_path) -> None:
             assert page.inner_text(".caption") == trace.caption(len(trace) - 1)
             size = page.eval_on_selector("g.node text", "t => t.getBoundingClientRect().height")
             assert size >= 10  # box text stays readable at 1600 px: it scrolls, never shrinks
+        finally:
+            browser_.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_two_notebook_steppers_step_apart_in_a_real_browser(tmp_path) -> None:
+    """Notebook outputs inserted as JupyterLab inserts HTML (innerHTML, then each script run
+    anew): two steppers on one page, each with its own buttons and keys."""
+    manager, chromium = browser()
+    first = trace_backward(examples.small_graph().e).stepper()._repr_html_()
+    second = trace_backward(mlp_loss(), level="neuron").stepper()._repr_html_()
+    (tmp_path / "cells.json").write_text(json.dumps([first, second]))
+    with manager as playwright:
+        browser_ = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
+        try:
+            page = browser_.new_page()
+            page.goto((tmp_path / "cells.json").as_uri())
+            cells = json.loads(page.inner_text("body"))
+            page.set_content("<div id='a'></div><div id='b'></div>")
+            page.evaluate(
+                """cells => cells.forEach((html, k) => {
+                    const out = document.getElementById(k ? "b" : "a");
+                    out.innerHTML = html;
+                    out.querySelectorAll("script").forEach(old => {
+                        const run = document.createElement("script");
+                        run.textContent = old.textContent;
+                        old.replaceWith(run);
+                    });
+                })""",
+                cells,
+            )
+            page.click("#b .next")
+            page.click("#b .next")
+            assert page.inner_text("#a .caption").startswith("step 0 of 0–4")
+            assert page.inner_text("#b .caption").startswith("step 2 of 0–9")
+            page.focus("#a .autograd-stepper")
+            page.keyboard.press("ArrowRight")
+            assert page.inner_text("#a .caption").startswith("step 1 of 0–4")
+            assert page.inner_text("#b .caption").startswith("step 2 of 0–9")
         finally:
             browser_.close()
