@@ -259,7 +259,8 @@ def test_large_graph_is_refused_with_advice_then_drawn_collapsed() -> None:
     out = net([0.5, -0.5])
     with pytest.raises(ValueError, match="level='neuron'"):
         draw(out, max_nodes=200)
-    collapsed = draw(out, collapse="labels", backend="wasm", max_nodes=400)
+    with pytest.warns(UserWarning, match="level='neuron'"):  # drawn, though hard to read
+        collapsed = draw(out, collapse="labels", backend="wasm", max_nodes=400)
     assert "L2.n0.w15" in svg_texts(collapsed.svg())
 
 
@@ -394,7 +395,8 @@ def test_the_size_guard_counts_edges_too() -> None:
     assert (len(graph.order), len(graph.edges)) == (299, 10_000)
     with pytest.raises(ValueError, match="10000 edges, more than max_edges=4000.*collapse"):
         draw(y)  # refused before any layout
-    assert draw(y, max_edges=10_000).source.count("->") == 10_001  # on request, drawn
+    with pytest.warns(UserWarning, match="more than a person can read"):
+        assert draw(y, max_edges=10_000).source.count("->") == 10_001  # on request, drawn
 
 
 def tangled(n_values: int, uses_per_node: int, seed: int = 0) -> Value:
