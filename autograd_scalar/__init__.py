@@ -3,7 +3,8 @@
 The package, bottom to top (each part imports only those above it):
 
 - `core`: the op table, `Value`, `backward()`, the graph snapshot, the recording state;
-- `derivatives`: `grad`, `value_and_grad`, `hessian`, `jvp`, forward mode, `gradcheck`;
+- `derivatives`: `grad`, `value_and_grad`, `vjp`, `jvp`, the Jacobians, `hessian`, `hvp`,
+  forward mode, `gradcheck` and `check_grads`;
 - `explain`: drawings, the backward trace, paths and derivations;
 - `nn`: modules, losses, optimizers;
 - `apps`: data sets, training, the worked examples, the benchmark, the CLI.
@@ -23,14 +24,23 @@ from .core import (
 )
 from .derivatives import (
     GradcheckError,
+    check_grads,
+    count_work,
     forward_mode,
     grad,
     gradcheck,
     gradcheck_report,
     gradients,
     hessian,
+    hvp,
+    jacfwd,
+    jacobian,
+    jacrev,
     jvp,
+    linearize,
+    stop_gradient,
     value_and_grad,
+    vjp,
 )
 from .nn import MLP, Layer, Module, Neuron, StateFileError
 
@@ -45,7 +55,9 @@ __all__ = [
     "Op",
     "Value",
     "apply",
+    "check_grads",
     "collector_paused",
+    "count_work",
     "detect_anomaly",
     "dot",
     "enable_grad",
@@ -55,9 +67,16 @@ __all__ = [
     "gradcheck_report",
     "gradients",
     "hessian",
+    "hvp",
     "is_grad_enabled",
+    "jacfwd",
+    "jacobian",
+    "jacrev",
     "jvp",
+    "linearize",
     "no_grad",
+    "stop_gradient",
     "value_and_grad",
+    "vjp",
 ]
 __version__ = "0.1.0"

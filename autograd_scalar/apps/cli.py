@@ -11,11 +11,20 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from .. import __version__
 from . import examples
+
+if TYPE_CHECKING:
+    from . import train as train_module
+
+__all__ = ["build_parser", "main"]
 
 DRAWING_SUFFIXES = (".svg", ".dot", ".gv", ".png")
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+INTERRUPTED = 130
+"""The exit status after Ctrl-C: 128 + SIGINT, as a shell reports a command it interrupted."""
 
 
 def _worked_example(args: argparse.Namespace) -> int:
@@ -50,13 +59,15 @@ def _train(args: argparse.Namespace) -> int:
     options = {"steps": args.steps, "seed": args.seed, "lr": args.lr}
     if args.compiled:
         options["compiled"] = True
+    progress = not args.quiet and sys.stderr.isatty()  # no bar in a log file or a pipe
     try:
-        result = task(
-            progress=not args.quiet, **{k: v for k, v in options.items() if v is not None}
-        )
+        result = task(progress=progress, **{k: v for k, v in options.items() if v is not None})
     except train.Diverged as err:
         print(f"{args.task}: {err}", file=sys.stderr)
         return 1
+    except train.Interrupted as stop:
+        print(f"{args.task}: {_kept(stop, args.save)}", file=sys.stderr)
+        return INTERRUPTED
     print(
         f"{args.task}: {len(result.history)} steps in {result.seconds:.1f} s, "
         f"loss {result.history[0]:.4g} → {result.history[-1]:.4g}, "
@@ -75,6 +86,25 @@ def _train(args: argparse.Namespace) -> int:
 
         status |= _write(plot, args.plot, "plot")
     return status
+
+
+def _kept(stop: train_module.Interrupted, save: str | None) -> str:
+    """What an interrupted run kept: its finished steps, and the model so far where --save
+    asked (or in a temporary file, if that place fails now)."""
+    done = f"interrupted after step {len(stop.history)}"
+    if not save or stop.model is None:
+        return done
+    if not stop.history:
+        return f"{done}: nothing to save"
+    write = stop.model.save
+    try:
+        write(Path(save))
+    except OSError as err:
+        spare = _write_elsewhere(write, Path(save).suffix, "model so far")
+        return f"{done}; could not write {save} ({err.strerror or err}); {spare}"
+    except ValueError as err:  # the content: a NaN weight
+        return f"{done}; could not write the model so far to {save}: {err}"
+    return f"{done}; wrote the model so far to {save}"
 
 
 def _program(args: argparse.Namespace) -> int:
@@ -120,7 +150,8 @@ def _write_elsewhere(write: Callable[[Path], object], suffix: str, what: str) ->
 
 
 def _check_outputs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
-    """Refuse an output path that cannot be written before any work is done."""
+    """Refuse an output path that cannot be written before any work is done (with the
+    subcommand's usage, as argparse refuses a bad flag)."""
     for option, suffixes in args.outputs:
         value = getattr(args, option)
         if value is None:
@@ -140,6 +171,16 @@ def _check_outputs(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             parser.error(f"{flag} {value}: PNG needs Graphviz's dot program; use .svg")
         if option == "plot" and importlib.util.find_spec("matplotlib") is None:
             parser.error(f'{flag} needs matplotlib: pip install -e ".[plot]"')
+
+
+def _check_task(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Refuse a training option the task or this Python cannot serve, before any work."""
+    if not getattr(args, "compiled", False):
+        return
+    if args.task != "moons":
+        parser.error("--compiled: only the moons task has a compiled loss")
+    if importlib.util.find_spec("numpy") is None:
+        parser.error('--compiled needs NumPy: pip install -e ".[batch]"')
 
 
 def _unwritable(path: Path) -> str | None:
@@ -175,12 +216,25 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
     return parse
 
 
+class _Subcommand(argparse.ArgumentParser):
+    """A subcommand's parser. It puts itself in its parse result (`args.parser`), so that an
+    error found after parsing (a path that cannot be written) prints this subcommand's usage;
+    and it writes no files (`args.outputs`) unless the subcommand says which."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_defaults(parser=self, outputs=[])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="autograd-scalar",
         description="A scalar reverse-mode autodiff engine for learning backprop.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Subcommand
+    )
     worked = commands.add_parser(
         "worked-example", help="the articles' worked examples, computed by the engine"
     )
@@ -225,16 +279,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     timing.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     timing.set_defaults(run=_bench, outputs=[])
+    _add_playground(commands)
     return parser
 
 
+def _add_playground(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `playground` subcommand: write the browser playground's site, or serve it."""
+    site = commands.add_parser("playground", help="the engine live in a web page (Pyodide)")
+    site.add_argument("dir", nargs="?", help="write the static site here (--serve: optional)")
+    site.add_argument("--serve", action="store_true", help="serve on 127.0.0.1, open a browser")
+    site.add_argument("--port", type=int, default=0, help="--serve: the port (default: any)")
+    site.add_argument("--pyodide", metavar="PATH", help="Pyodide's core: folder or npm tarball")
+    site.add_argument("--viz", metavar="PATH", help="@viz-js/viz: folder or npm tarball")
+    site.set_defaults(run=_playground)
+
+
+def _playground(args: argparse.Namespace) -> int:
+    from .playground import build_site, serve
+
+    if args.dir is None and not args.serve:
+        args.parser.error("give a DIR to write the site into, or --serve")
+    directory = args.dir or tempfile.mkdtemp(prefix="autograd-playground-")
+    site = build_site(directory, pyodide=args.pyodide, viz=args.viz)
+    print(f"wrote the playground to {site}")
+    if args.serve:
+        serve(site, args.port)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    _check_outputs(args, parser)
-    if getattr(args, "compiled", False) and args.task != "moons":
-        parser.error("--compiled: only the moons task has a compiled loss")
-    status: int = args.run(args)
+    """Run one subcommand; its exit status (2 for a refused argument, 130 after Ctrl-C)."""
+    args = build_parser().parse_args(argv)
+    _check_outputs(args, args.parser)
+    _check_task(args, args.parser)
+    try:
+        status: int = args.run(args)
+    except KeyboardInterrupt:  # one line, not a traceback (train says what it kept)
+        print(f"{args.command}: interrupted", file=sys.stderr)
+        return INTERRUPTED
     return status
 
 

@@ -4,8 +4,11 @@ command line (the two-moons classifier and the colour regression of the Adam art
 from __future__ import annotations
 
 import math
+import signal
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +24,24 @@ from . import data
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+__all__ = [
+    "MOONS_STEPS",
+    "CompiledMoonsLoss",
+    "Diverged",
+    "Interrupted",
+    "Result",
+    "accuracy",
+    "color_loss",
+    "decision_grid",
+    "fit",
+    "fit_compiled",
+    "moons_loss",
+    "plot_loss",
+    "plot_moons",
+    "train_color_regression",
+    "train_moons",
+]
+
 
 def fit(
     loss_fn: Callable[[], Value],
@@ -34,6 +55,8 @@ def fit(
     A progress bar (tqdm) shows the step and the current loss. Grads are zeroed only once
     the loss is built, so a `loss_fn` that raises leaves the parameters and grads as they were.
     A loss that is NaN or infinite raises `Diverged` (before that step changes anything).
+    Ctrl-C raises `Interrupted` with the losses of the finished steps; a step's update is
+    applied whole or not at all, so the parameters are those the last finished step left.
     """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
@@ -42,19 +65,59 @@ def fit(
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be an Optimizer (SGD, Adam), got {optimizer!r}")
     history: list[float] = []
-    bar = tqdm(range(steps), desc=desc, disable=not progress, leave=False)
-    for _ in bar:
-        loss = loss_fn()
-        if not isinstance(loss, Value):
-            raise TypeError(f"loss_fn must return a Value, got {type(loss).__name__}: {loss!r}")
-        if not math.isfinite(loss.data):
-            raise Diverged(len(history) + 1, loss.data, history)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        history.append(loss.data)
-        bar.set_postfix(loss=f"{loss.data:.4g}", refresh=False)
+    with tqdm(range(steps), desc=desc, disable=not progress, leave=False) as bar, _stopped(history):
+        for _ in bar:
+            loss = loss_fn()
+            if not isinstance(loss, Value):
+                raise TypeError(f"loss_fn must return a Value, got {type(loss).__name__}: {loss!r}")
+            if not math.isfinite(loss.data):
+                raise Diverged(len(history) + 1, loss.data, history)
+            optimizer.zero_grad()
+            loss.backward()
+            with _whole_step():
+                optimizer.step()
+                history.append(loss.data)
+            bar.set_postfix(loss=f"{loss.data:.4g}", refresh=False)
     return history
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped training. `history` holds the losses of the steps that finished, and
+    the parameters are as those steps left them (a step is applied whole or not at all);
+    the ready-made tasks also set `model`."""
+
+    def __init__(self, history: list[float]) -> None:
+        super().__init__(f"training interrupted after {len(history)} steps")
+        self.history = history
+        self.model: MLP | None = None
+
+
+@contextmanager
+def _stopped(history: list[float]) -> Iterator[None]:
+    """Turn Ctrl-C inside the block into `Interrupted`, carrying the steps that finished."""
+    try:
+        yield
+    except Interrupted:
+        raise
+    except KeyboardInterrupt:
+        raise Interrupted(history) from None
+
+
+@contextmanager
+def _whole_step() -> Iterator[None]:
+    """Hold Ctrl-C until the block ends, so an update is applied entirely or not at all.
+    Only the main thread receives signals; in any other the block simply runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
 
 
 class Diverged(FloatingPointError):
@@ -166,6 +229,16 @@ def accuracy(model: MLP, points: Sequence[Sequence[float]], labels: Sequence[int
     return right / len(points)
 
 
+@contextmanager
+def _keeping(model: MLP) -> Iterator[None]:
+    """An interrupted task hands on its model as the finished steps left it."""
+    try:
+        yield
+    except Interrupted as stop:
+        stop.model = model
+        raise
+
+
 def train_moons(
     n: int = 100,
     steps: int = MOONS_STEPS,
@@ -183,12 +256,13 @@ def train_moons(
     model = MLP(2, [16, 16, 1], activation="relu", seed=seed)
     optimizer = Adam(model.parameters(), lr=lr)
     start = time.perf_counter()
-    if compiled:
-        loss = CompiledMoonsLoss(model, points, labels)
-        history = fit_compiled(loss, optimizer, steps, progress, "moons (compiled)")
-    else:
-        loss_fn = lambda: moons_loss(model, points, labels)  # noqa: E731
-        history = fit(loss_fn, optimizer, steps, progress, "moons")
+    with _keeping(model):
+        if compiled:
+            loss = CompiledMoonsLoss(model, points, labels)
+            history = fit_compiled(loss, optimizer, steps, progress, "moons (compiled)")
+        else:
+            loss_fn = lambda: moons_loss(model, points, labels)  # noqa: E731
+            history = fit(loss_fn, optimizer, steps, progress, "moons")
     seconds = time.perf_counter() - start
     score = accuracy(model, points, labels)
     return Result(model, history, "accuracy", score, seconds, points, labels)
@@ -240,12 +314,13 @@ def fit_compiled(
 ) -> list[float]:
     """`fit` for a loss that sets the grads itself (a compiled program): loss, update."""
     history: list[float] = []
-    bar = tqdm(range(steps), desc=desc, disable=not progress, leave=False)
-    for _ in bar:
-        loss = loss_and_grads()
-        optimizer.step()
-        history.append(loss)
-        bar.set_postfix(loss=f"{loss:.4g}", refresh=False)
+    with tqdm(range(steps), desc=desc, disable=not progress, leave=False) as bar, _stopped(history):
+        for _ in bar:
+            loss = loss_and_grads()
+            with _whole_step():
+                optimizer.step()
+                history.append(loss)
+            bar.set_postfix(loss=f"{loss:.4g}", refresh=False)
     return history
 
 
@@ -264,7 +339,9 @@ def train_color_regression(
     model = MLP(3, [5, 3], activation="tanh", seed=seed)
     optimizer = Adam(model.parameters(), lr=lr)
     start = time.perf_counter()
-    history = fit(lambda: color_loss(model, inputs, targets), optimizer, steps, progress, "colour")
+    with _keeping(model):
+        loss_fn = lambda: color_loss(model, inputs, targets)  # noqa: E731
+        history = fit(loss_fn, optimizer, steps, progress, "colour")
     seconds = time.perf_counter() - start
     with no_grad():
         rms = math.sqrt(2 * color_loss(model, inputs, targets).data / (n * 3))

@@ -246,7 +246,10 @@ class Program:
         such as 1 − tanh² can magnify); the replay uses `math`'s, sample by sample, so each
         sample gets exactly the numbers a single replay gives.
         """
-        import numpy as np
+        try:
+            import numpy as np
+        except ImportError:
+            raise ImportError('batch replay needs NumPy: pip install -e ".[batch]"') from None
 
         arrays, n = _batch_inputs(inputs, len(self.inputs), np)
         if self._array_function is None:

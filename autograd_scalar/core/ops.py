@@ -129,7 +129,7 @@ def _divide(x: Scalar, y: Scalar) -> Scalar:
 def _power(x: float, c: Number) -> float:
     if x == 0 and c < 0:
         raise ZeroDivisionError(f"pow: 0 ** {c!r} is undefined (division by zero)")
-    if x < 0 and not (isinstance(c, int) or c.is_integer()):
+    if x < 0 and not (isinstance(c, int) or c.is_integer() or math.isnan(c)):
         raise ValueError(f"pow: {x!r} ** {c!r} is not real (a negative base needs a whole power)")
     return _overflow_checked("pow", lambda: x**c, f"{x!r} ** {c!r}")
 

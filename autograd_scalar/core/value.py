@@ -170,6 +170,10 @@ class Value:
         """The plain number (`data`): an explicit step out of the graph."""
         return self.data
 
+    def detach(self) -> Value:
+        """A new leaf with this value, taking no part in differentiation (as in PyTorch)."""
+        return Value(self.data)
+
     # -- the backward pass --
 
     def topological_order(self) -> list[Value]:

@@ -27,9 +27,11 @@ __all__ = [
     "DEFAULT_MAX_EDGES",
     "DEFAULT_MAX_NODES",
     "Drawing",
+    "HIGHLIGHT",
     "Highlight",
     "LayoutTimeout",
     "draw",
+    "drawn_edge_titles",
     "fit_to_width",
     "fmt",  # defined in .text; trace.py still imports it from here
     "render",
@@ -389,6 +391,18 @@ class _EdgeStyle:
         graph.node(label, fmt(edge.local), **EDGE_TEXT, **text_colour)
         graph.edge(tail, label, arrowhead="none", **attrs, **first)
         graph.edge(label, head, **attrs)
+
+
+def drawn_edge_titles(source: str, tail: str, head: str, use: int) -> list[str]:
+    """The SVG titles of the pieces that draw one edge tail → head (`use`: which edge into
+    the head) in a drawing's DOT `source`: into the head's op circle when it has one, and
+    in two halves when the edge passes through its text node."""
+    if f"\t{head}_op [" in source:
+        head = f"{head}_op"
+    text = f"{head}_in{use}"
+    if f"\t{text} [" in source:
+        return [f"{tail}->{text}", f"{text}->{head}"]
+    return [f"{tail}->{head}"]
 
 
 EDGE_TEXT = {

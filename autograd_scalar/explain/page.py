@@ -1,100 +1,106 @@
-"""The backward stepper as one web page: every step's drawing and caption in a single HTML
-file, with previous / next buttons, a slider and the arrow keys, and no Python behind it.
+"""The backward stepper as one web page, and as notebook output: one drawing, each step's
+colours, numbers and caption as data, and the stepper script (`static/stepper.js`).
 
-Everything is inline (the SVG drawings, the style, a few lines of script): the page loads
+Everything is inline (the SVG drawing, the data, the style, the script): the page loads
 nothing from the network, so it works from a disk, a course site or GitHub Pages.
 """
 
 from __future__ import annotations
 
 import html
-import re
+import itertools
+import json
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .draw import fit_to_width
+from .text import visible
 
 if TYPE_CHECKING:
     from .trace import BackwardTrace
 
-_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 1em; }
-.controls { display: flex; gap: .5em; align-items: center; flex-wrap: wrap; }
-#slider { flex: 1; min-width: 10em; }
-#caption { margin: .6em 0; font-weight: bold; }
-figure { margin: 0; }
-table { border-collapse: collapse; margin-top: 1em; font-size: 90%; }
-td, th { padding: .1em .6em; text-align: left; }
-tr.current { background: #fde0e0; }
+__all__ = ["MAX_STEPS", "STYLE", "stepper_fragment", "stepper_page", "stepper_script"]
+
+STYLE = """
+.autograd-stepper { font-family: system-ui, sans-serif; outline: none; }
+.autograd-stepper .controls { display: flex; gap: .5em; align-items: center; flex-wrap: wrap; }
+.autograd-stepper .slider { flex: 1; min-width: 10em; }
+.autograd-stepper .caption { margin: .6em 0; font-weight: bold; }
+.autograd-stepper .figure { overflow: auto; max-height: 75vh; border: 1px solid #ddd; }
+.autograd-stepper table { border-collapse: collapse; margin-top: 1em; font-size: 90%; }
+.autograd-stepper td, .autograd-stepper th { padding: .1em .6em; text-align: left; }
+.autograd-stepper tr.current { background: #fde0e0; }
 """
 
-_SCRIPT = """
-const figures = document.querySelectorAll("figure.step");
-const rows = document.querySelectorAll("tbody tr");
-const slider = document.getElementById("slider");
-const caption = document.getElementById("caption");
-function show(i) {
-  i = Math.max(0, Math.min(figures.length - 1, i));
-  figures.forEach((f, k) => { f.hidden = k !== i; });
-  rows.forEach((r, k) => r.classList.toggle("current", k === i));
-  caption.textContent = figures[i].dataset.caption;
-  slider.value = i;
-}
-document.getElementById("previous").onclick = () => show(+slider.value - 1);
-document.getElementById("next").onclick = () => show(+slider.value + 1);
-slider.oninput = () => show(+slider.value);
-document.addEventListener("keydown", (e) => {
-  if (e.key === "ArrowLeft") show(+slider.value - 1);
-  if (e.key === "ArrowRight") show(+slider.value + 1);
-});
-show(0);
-"""
+MAX_STEPS = 20_000
+"""Past this many steps the page's table is too long to read; trace a smaller graph."""
+
+_counter = itertools.count()
 
 
-MAX_STEPS = 500
-"""Past this many steps a page of drawings is too slow to write and to load."""
+def stepper_script() -> str:
+    """The stepper's JavaScript, the one file every stepper runs."""
+    return resources.files(__package__).joinpath("static/stepper.js").read_text(encoding="utf-8")
 
 
-def stepper_page(trace: BackwardTrace, max_steps: int = MAX_STEPS, **draw_options: Any) -> str:
-    """The whole page as text: one figure per step (drawing and caption), the trace's table,
-    and the controls. `draw_options` go to each step's `draw` (rankdir, backend, ...)."""
+def _checked(trace: BackwardTrace, max_steps: int) -> None:
     if not trace.steps:
         raise ValueError(f"{trace._no_steps()}: there is nothing to step through")
     if len(trace) > max_steps:
         raise ValueError(
-            f"the trace has {len(trace)} steps, more than max_steps={max_steps}, each a "
-            "drawing: trace a smaller graph (one sample, a smaller network) or raise max_steps"
+            f"the trace has {len(trace)} steps, more than max_steps={max_steps}: trace a "
+            "smaller graph, step at level='neuron', or raise max_steps"
         )
-    title = f"backward() step by step: {trace.names[trace.output]}"
-    figures = "\n".join(
-        f'<figure class="step" data-caption="{html.escape(trace.caption(i))}" hidden>'
-        f"{_with_own_ids(fit_to_width(trace.drawing(i, **draw_options).svg()), i)}</figure>"
-        for i in range(len(trace))
+
+
+def _json(data: object) -> str:
+    """JSON that is safe inside a <script> element (no `</`, every non-ASCII escaped)."""
+    return json.dumps(data, ensure_ascii=True).replace("<", "\\u003c")
+
+
+def _mount(trace: BackwardTrace, element_id: str, keys: str, draw_options: Any) -> str:
+    """The stepper's element, its data and the script that mounts it there."""
+    from .draw import render
+    from .trace import stepper_data
+
+    data = stepper_data(trace, **draw_options)
+    backend = draw_options.get("backend", "auto")
+    svg = render(data["dot"], "svg", backend).decode("utf-8")
+    return (
+        f'<div id="{element_id}"></div>\n'
+        f"<script>{stepper_script()}\n"
+        f"autogradStepper(document.getElementById({json.dumps(element_id)}), {_json(data)}, "
+        f"{{svg: {_json(svg)}, keys: {json.dumps(keys)}}});</script>"
     )
-    last = len(trace) - 1
+
+
+def stepper_fragment(trace: BackwardTrace, max_steps: int = MAX_STEPS, **draw_options: Any) -> str:
+    """The stepper as an HTML fragment for a notebook cell: style, element, data, script."""
+    _checked(trace, max_steps)
+    element = f"autograd-stepper-{next(_counter)}"
+    return f"<style>{STYLE}</style>\n{_mount(trace, element, 'root', draw_options)}"
+
+
+def stepper_page(trace: BackwardTrace, max_steps: int = MAX_STEPS, **draw_options: Any) -> str:
+    """The whole page as text. `draw_options` go to the drawing (rankdir, backend, ...)."""
+    _checked(trace, max_steps)
+    title = visible(f"backward() step by step: {trace.names[trace.output]}")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>{html.escape(title)}</title>
-<style>{_STYLE}</style>
+<style>body {{ margin: 1em; font-family: system-ui, sans-serif; }}{STYLE}</style>
 </head>
 <body>
 <h1>{html.escape(title)}</h1>
-<div class="controls">
-<button id="previous">◀ previous</button>
-<button id="next">next ▶</button>
-<input id="slider" type="range" min="0" max="{last}" value="0" aria-label="step">
-</div>
-<p>← and → step too. Each edge adds local × upstream to its parent's grad.</p>
-<div id="caption"></div>
-{figures}
-{trace._repr_html_()}
-<script>{_SCRIPT}</script>
+<p>← and → step too. {_advice(trace.level)}</p>
+{_mount(trace, "stepper", "document", draw_options)}
 </body>
 </html>
 """
 
 
-def _with_own_ids(svg: str, step: int) -> str:
-    """Graphviz numbers the elements of each drawing alike; prefix them so ids stay unique."""
-    return re.sub(r'\bid="', f'id="s{step}_', svg)
+def _advice(level: str) -> str:
+    if level == "op":
+        return "Each edge adds local × upstream to its parent's grad."
+    return "Each step is one neuron (or layer) passing its grad on to the nodes it reads."

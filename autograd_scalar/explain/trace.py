@@ -1,26 +1,42 @@
-"""Step through `backward()` one edge at a time.
+"""Step through `backward()` one edge, one neuron or one layer at a time.
 
 `trace_backward(output)` does exactly what `output.backward()` does, in the same order and
 with the same arithmetic, and records one `ChainRuleStep` per edge: which node passes its
 grad on, to which parent, the local derivative, the contribution added, and the parent's
-actual `.grad` before and after. Steps count from 0 everywhere: `trace[i]`, row i of the table,
-`trace.drawing(i)` and step i of the stepper are one step. In Jupyter, `trace.stepper()` walks
-through the steps with a drawing of each; `trace.save_html(path)` writes the same stepper as
-one web page that needs no Python.
+actual `.grad` before and after. With `level="neuron"` one step is one neuron passing its
+gradient on (`level="layer"`: one layer), drawn on the neuron view. Steps count from 0
+everywhere: `trace[i]`, row i of the table, `trace.drawing(i)` and step i of the stepper are one
+step. `trace.stepper()` (Jupyter) and `trace.save_html(path)` (a web page that needs no Python)
+step through the same script over the same per-step data (`stepper_data`).
 """
 
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..core import backward as reverse_mode
-from ..core.graph import Graph
+from ..core.graph import Edge, Graph
 from ..core.value import Value
-from .draw import Drawing, draw, fit_to_width, fmt
+from .draw import HIGHLIGHT, Drawing, draw, drawn_edge_titles, fmt
 from .text import visible
+from .views import layers, neuron_edges, neurons
+
+__all__ = [
+    "LEVELS",
+    "BackwardTrace",
+    "ChainRuleStep",
+    "PassingStep",
+    "Stepper",
+    "stepper_data",
+    "trace_backward",
+]
+
+LEVELS = ("op", "neuron", "layer")
 
 
 @dataclass(frozen=True)
@@ -45,55 +61,90 @@ class ChainRuleStep:
         return self.local * self.upstream
 
 
+@dataclass(frozen=True)
+class PassingStep:
+    """One neuron (or layer) passing its gradient on: the edge steps it takes, the edges of
+    the neuron view they run along, and each receiving node's actual `.grad` before and after.
+    """
+
+    index: int
+    senders: tuple[Value, ...]
+    upstream: tuple[float, ...]  # each sender's share of the output's gradient
+    edges: tuple[Edge, ...]  # edges of the neuron view, d sender / d receiver
+    changes: tuple[tuple[Value, float, float], ...]  # (receiver, grad before, grad after)
+    ops: tuple[ChainRuleStep, ...]
+
+
+Step = ChainRuleStep | PassingStep
+
+
 class BackwardTrace:
-    """The steps of one backward pass, printable as a table and steppable in Jupyter."""
+    """The steps of one backward pass, printable as a table and steppable in a page."""
 
     def __init__(
         self,
         output: Value,
-        steps: list[ChainRuleStep],
+        steps: Sequence[Step],
         names: dict[Value, str],
         start: dict[Value, float] | None = None,
+        level: str = "op",
     ) -> None:
         self.output = output
-        self.steps = steps
+        self.steps = list(steps)
         self.names = names
         self.start = {output: 1.0} if start is None else start
+        self.level = level
 
     def __len__(self) -> int:
         return len(self.steps)
 
-    def __getitem__(self, i: int) -> ChainRuleStep:
+    def __getitem__(self, i: int) -> Step:
+        if not isinstance(i, int) or not -len(self) <= i < len(self):
+            valid = f"0 to {len(self) - 1} (or -{len(self)} to -1)" if self.steps else "none"
+            raise IndexError(f"step {i!r} is not in this trace of {len(self)} steps: valid {valid}")
         return self.steps[i]
 
     def grads_after(self, i: int) -> dict[Value, float]:
-        """Every node's `.grad` once steps 0..i are done (i = -1: only the output seeded).
+        """Every shown node's `.grad` once steps 0..i are done (i = -1: only the output seeded).
 
         Grads from earlier passes are included: the numbers are what `.grad` really held.
         """
         grads = dict(self.start)
         for step in self.steps[: i + 1]:
-            grads[step.parent] = step.after
+            for node, _, after in _changes(step):
+                grads[node] = after
         return grads
 
     def drawing(self, i: int, **draw_options: Any) -> Drawing:
-        """The graph after step i, its edge highlighted, with the grads as they were then.
+        """The graph after step i, its edges highlighted, with the grads as they were then.
 
         `i` counts from 0, as `trace[i]`, the table and the stepper do (-1 is the last step).
         In a collapsed drawing a step along a hidden edge has no edge to colour.
         """
-        step = self.steps[i]
-        return draw(
-            self.output,
-            grads=self.grads_after(step.index),
-            highlight=(step.child, step.parent, step.use),
-            **draw_options,
-        )
+        step = self[i]
+        grads = self.grads_after(step.index)
+        if isinstance(step, ChainRuleStep):
+            highlight = (step.child, step.parent, step.use)
+            return draw(self.output, grads=grads, highlight=highlight, **draw_options)
+        picture = draw(self.output, grads=grads, level="neuron", **draw_options)
+        names = dot_names(self.output, "neuron", draw_options)
+        lit = {_edge_title(names, e) for e in step.edges}
+        picture.digraph.body = [_lit_line(line, lit) for line in picture.digraph.body]
+        return picture
+
+    @property
+    def header(self) -> list[str]:
+        if self.level == "op":
+            return ["step", "edge", "local", "upstream", "added", "grad before", "grad after"]
+        return ["step", "passes on", "grad", "receivers: grad before → after"]
 
     def rows(self) -> list[list[str]]:
         """The table: one row per step, as text."""
-        return [
-            [
+        return [self._row(s) for s in self.steps]
+
+    def _row(self, s: Step) -> list[str]:
+        if isinstance(s, ChainRuleStep):
+            return [
                 str(s.index),
                 f"{self.names[s.child]} → {self.names[s.parent]}",
                 fmt(s.local),
@@ -102,10 +153,16 @@ class BackwardTrace:
                 fmt(s.before),
                 fmt(s.after),
             ]
-            for s in self.steps
+        received = (
+            ", ".join(f"{self.names[n]} {fmt(b)} → {fmt(a)}" for n, b, a in s.changes)
+            or "its weights only"
+        )
+        return [
+            str(s.index),
+            ", ".join(self.names[n] for n in s.senders),
+            ", ".join(fmt(u) for u in s.upstream),
+            received,
         ]
-
-    HEADER = ["step", "edge", "local", "upstream", "added", "grad before", "grad after"]
 
     def _no_steps(self) -> str:
         return f"no steps: {self.names[self.output]} is a leaf; backward() only sets its grad to 1"
@@ -113,8 +170,8 @@ class BackwardTrace:
     def __str__(self) -> str:
         if not self.steps:
             return self._no_steps()
-        rows = [self.HEADER, *self.rows()]
-        widths = [max(len(row[i]) for row in rows) for i in range(len(self.HEADER))]
+        rows = [self.header, *self.rows()]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(self.header))]
         return "\n".join(
             "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows
         )
@@ -124,7 +181,7 @@ class BackwardTrace:
     def _repr_html_(self) -> str:
         if not self.steps:
             return f"<p>{html.escape(visible(self._no_steps()))}</p>"
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.HEADER)
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(visible(c))}</td>" for c in row) + "</tr>"
             for row in self.rows()
@@ -132,75 +189,85 @@ class BackwardTrace:
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def caption(self, i: int) -> str:
-        """Step i in words: the edge, and the parent's grad before, plus local × upstream."""
-        step = self.steps[i]
-        row = self.rows()[step.index]
-        parent = self.names[step.parent]
-        return (
-            f"step {row[0]} of 0–{len(self) - 1}: {row[1]}: "
-            f"{parent}.grad = {row[5]} + {row[2]} × {row[3]} = {row[6]}"
-        )
+        """Step i in words: the edge, and the parent's grad before, plus local × upstream; at
+        neuron level, who passes which grad on and each receiver's grad before and after."""
+        step = self[i]
+        row = self._row(step)
+        where = f"step {row[0]} of 0–{len(self) - 1}"
+        if isinstance(step, ChainRuleStep):
+            parent = self.names[step.parent]
+            return f"{where}: {row[1]}: {parent}.grad = {row[5]} + {row[2]} × {row[3]} = {row[6]}"
+        verb = "passes its grad" if len(step.senders) == 1 else "pass their grads"
+        return f"{where}: {row[1]} {verb} {row[2]} on: {row[3]}"
 
-    def save_html(self, path: str | Path, max_steps: int = 500, **draw_options: Any) -> Path:
-        """Write the stepper as one self-contained web page: every step's drawing and
-        caption, previous / next buttons, a slider and the arrow keys, no Python behind it.
+    def save_html(
+        self, path: str | Path, max_steps: int | None = None, **draw_options: Any
+    ) -> Path:
+        """Write the stepper as one self-contained web page: one drawing, each step's colours,
+        numbers and caption as data, previous / next buttons, a slider and the arrow keys.
 
-        `draw_options` go to each step's drawing; past `max_steps` steps it refuses.
+        The page is written to a temporary file beside `path`, then put in its place: a
+        failure leaves an earlier page as it was. `path` must end in .html or .htm.
         """
-        from .page import stepper_page
+        from .page import MAX_STEPS, stepper_page
 
-        page = stepper_page(self, max_steps, **draw_options)  # before the file is touched
         path = Path(path)
-        path.write_text(page, encoding="utf-8")
+        if path.suffix.lower() not in (".html", ".htm"):
+            raise ValueError(f"save_html writes a web page: {str(path)!r} must end in .html")
+        page = stepper_page(self, MAX_STEPS if max_steps is None else max_steps, **draw_options)
+        temporary = path.with_name(f".{path.name}.tmp")
+        try:
+            temporary.write_text(page, encoding="utf-8", errors="backslashreplace")
+            temporary.replace(path)
+        finally:
+            temporary.unlink(missing_ok=True)
         return path
 
-    def stepper(self, **draw_options: Any) -> Any:
-        """An ipywidgets stepper (previous / next / slider) showing each step's drawing.
-
-        Without ipywidgets (a plain notebook runner, a terminal), or with no steps to take,
-        it returns this trace, which displays as a static table.
-        """
+    def stepper(self, **draw_options: Any) -> Stepper | BackwardTrace:
+        """The stepper for a notebook: the page's script inline in the cell's HTML output, so
+        stepping runs in the browser and never waits on the kernel. With no steps to take it
+        returns this trace, which displays as a static table."""
         if not self.steps:
             return self
-        try:
-            import ipywidgets as widgets  # type: ignore[import-untyped]
-        except ImportError:
-            return self
-        return _widget(self, widgets, draw_options)
+        return Stepper(self, draw_options)
 
 
-def _widget(trace: BackwardTrace, widgets: Any, draw_options: dict[str, Any]) -> Any:
-    """Previous/next buttons and a slider over the steps, above the current drawing."""
-    slider = widgets.IntSlider(value=0, min=0, max=len(trace) - 1, description="step")
-    previous = widgets.Button(description="◀ previous")
-    following = widgets.Button(description="next ▶")
-    caption = widgets.HTML()
-    picture = widgets.HTML()
+class Stepper:
+    """A trace's stepper as notebook output (HTML with the stepper script inline)."""
 
-    def show(_: object = None) -> None:
-        caption.value = f"<b>{html.escape(visible(trace.caption(slider.value)))}</b>"
-        picture.value = fit_to_width(trace.drawing(slider.value, **draw_options).svg())
+    def __init__(self, trace: BackwardTrace, draw_options: dict[str, Any]) -> None:
+        self.trace = trace
+        self.draw_options = draw_options
 
-    previous.on_click(lambda _: setattr(slider, "value", max(slider.value - 1, 0)))
-    following.on_click(lambda _: setattr(slider, "value", min(slider.value + 1, slider.max)))
-    slider.observe(show, names="value")
-    show()
-    return widgets.VBox([widgets.HBox([previous, following, slider]), caption, picture])
+    def __repr__(self) -> str:
+        return str(self.trace)
+
+    def _repr_html_(self) -> str:
+        from .page import stepper_fragment
+
+        return stepper_fragment(self.trace, **self.draw_options)
 
 
-def trace_backward(output: Value) -> BackwardTrace:
+def _changes(step: Step) -> tuple[tuple[Value, float, float], ...]:
+    if isinstance(step, ChainRuleStep):
+        return ((step.parent, step.before, step.after),)
+    return step.changes
+
+
+def trace_backward(output: Value, level: str = "op") -> BackwardTrace:
     """Run `output.backward()` and record every edge it took (grads end up the same).
 
     The pass is `backward()`'s own (the same loop, bookkeeping and rollback); the steps are
     read off it: each edge adds local × upstream (d output / d child) to its parent's grad.
+    `level="neuron"` groups the edges into one step per neuron passing its gradient on,
+    `level="layer"` one per layer; the numbers shown are still the pass's own.
     """
     if not isinstance(output, Value):
         raise TypeError(f"trace_backward() takes a Value, got {type(output).__name__}")
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
     graph = Graph.of(output)
-    backward_pass = reverse_mode.run(graph, want_shares=True)
-    earlier = dict(zip(graph.order, backward_pass.before))
-    start = dict(earlier)
-    start[output] = earlier[output] + backward_pass.shares[-1]  # the output is last in order
+    earlier, start, contributions = _pass_with_contributions(graph)
     steps = [
         ChainRuleStep(
             i,
@@ -212,6 +279,141 @@ def trace_backward(output: Value) -> BackwardTrace:
             earlier[c.edge.parent] + c.before,
             earlier[c.edge.parent] + c.after,
         )
-        for i, c in enumerate(reverse_mode.contributions(backward_pass))
+        for i, c in enumerate(contributions)
     ]
-    return BackwardTrace(output, steps, graph.names, start)
+    if level == "op":
+        return BackwardTrace(output, steps, graph.names, start)
+    return _grouped(graph, steps, start, level)
+
+
+def _pass_with_contributions(
+    graph: Graph,
+) -> tuple[dict[Value, float], dict[Value, float], list[reverse_mode.Contribution]]:
+    """The one call into core: backward()'s pass, with each edge's contribution. Returns the
+    grads before the pass, the grads once the output is seeded, and the contributions."""
+    backward_pass = reverse_mode.run(graph, want_shares=True)
+    earlier = dict(zip(graph.order, backward_pass.before))
+    start = dict(earlier)
+    start[graph.output] = earlier[graph.output] + backward_pass.shares[-1]  # output is last
+    return earlier, start, reverse_mode.contributions(backward_pass)
+
+
+def _grouped(
+    graph: Graph, steps: list[ChainRuleStep], start: dict[Value, float], level: str
+) -> BackwardTrace:
+    """The edge steps grouped by the node of the neuron view that passes them on (each
+    hidden node belongs to the shown node backward() reached last before it)."""
+    found = neurons(graph)
+    view = neuron_edges(graph, found)
+    shown = {graph.output} | set(view) | {e.parent for into in view.values() for e in into}
+    owner: dict[Value, Value] = {}
+    current = graph.output
+    for node in reversed(graph.order):
+        current = node if node in shown else current
+        owner[node] = current
+    runs: list[list[ChainRuleStep]] = []
+    for step in steps:
+        if runs and owner[runs[-1][0].child] is owner[step.child]:
+            runs[-1].append(step)
+        else:
+            runs.append([step])
+    if level == "layer":
+        runs = _by_layer(runs, owner, found)
+    grads = dict(start)
+    passing = []
+    for i, run in enumerate(runs):
+        senders = tuple(dict.fromkeys(owner[s.child] for s in run))
+        upstream = tuple(next(s.upstream for s in run if owner[s.child] is n) for n in senders)
+        edges = tuple(e for n in senders for e in view.get(n, ()))
+        before = {e.parent: grads.get(e.parent, 0.0) for e in edges}
+        for s in run:
+            grads[s.parent] = s.after
+        changes = tuple((n, b, grads.get(n, 0.0)) for n, b in before.items())
+        passing.append(PassingStep(i, senders, upstream, edges, changes, tuple(run)))
+    shown_start = {n: g for n, g in start.items() if n in shown}
+    return BackwardTrace(graph.output, passing, graph.names, shown_start, level)
+
+
+def _by_layer(
+    runs: list[list[ChainRuleStep]], owner: dict[Value, Value], found: Sequence[Any]
+) -> list[list[ChainRuleStep]]:
+    """Neighbouring runs of neurons of one layer joined into one step."""
+    layer_of = {n.output: i for i, group in enumerate(layers(list(found))) for n in group}
+    joined: list[list[ChainRuleStep]] = []
+    last: int | None = None
+    for run in runs:
+        layer = layer_of.get(owner[run[0].child])
+        if joined and layer is not None and layer == last:
+            joined[-1].extend(run)
+        else:
+            joined.append(list(run))
+        last = layer
+    return joined
+
+
+def dot_names(output: Value, level: str, draw_options: dict[str, Any]) -> dict[Value, str]:
+    """Each drawn node's name in the drawing's DOT source (and its SVG titles): the drawing
+    is written once with a different number as each node's grad, and read back."""
+    nodes = Graph.of(output).reading_order
+    numbered = {node: float(k) for k, node in enumerate(nodes)}
+    source = draw(output, grads=numbered, level=level, **draw_options).source
+    found = re.findall(r"^\t(n\d+) \[label=.*grad (\d+)\b", source, flags=re.MULTILINE)
+    return {nodes[int(k)]: name for name, k in found}
+
+
+def _edge_title(names: dict[Value, str], edge: Edge) -> str:
+    """An edge's name as Graphviz writes it in the SVG (into the child's op circle)."""
+    return f"{names[edge.parent]}->{names[edge.child]}"
+
+
+def _lit_line(line: str, lit: set[str]) -> str:
+    """A DOT edge line drawn in the highlight colour when it is one of `lit`."""
+    match = re.match(r"\t(\w+) -> (\w+?)(?:_op)?(?:_in\d+)? ", line)  # into its text node
+    if not match or f"{match[1]}->{match[2]}" not in lit:
+        return line
+    return line.rstrip("\n") + f' [color="{HIGHLIGHT}" fontcolor="{HIGHLIGHT}" penwidth=2.5]\n'
+
+
+def stepper_data(trace: BackwardTrace, **draw_options: Any) -> dict[str, Any]:
+    """What the stepper script needs: the DOT source of one drawing (grads as at the start)
+    and, per step, its caption, the edges to colour (SVG title, which occurrence) and the
+    grads it changes (node name → box text). The page, the notebook and the playground
+    step through this same data."""
+    level = "op" if trace.level == "op" else "neuron"
+    names = dot_names(trace.output, level, draw_options)
+    picture = draw(trace.output, grads=trace.start, level=level, **draw_options)
+    steps = []
+    for i, step in enumerate(trace.steps):
+        steps.append(
+            {
+                "caption": visible(trace.caption(i)),
+                "edges": _step_edges(names, step, picture.source),
+                "grads": {names[n]: f"grad {fmt(a)}" for n, _, a in _changes(step) if n in names},
+            }
+        )
+    return {
+        "title": visible(f"backward() step by step: {trace.names[trace.output]}"),
+        "dot": picture.source,
+        "start": {names[n]: f"grad {fmt(g)}" for n, g in trace.start.items() if n in names},
+        "steps": steps,
+        "header": trace.header,
+        "rows": [[visible(c) for c in row] for row in trace.rows()],
+        "highlight": HIGHLIGHT,
+    }
+
+
+def _step_edges(names: dict[Value, str], step: Step, source: str) -> list[list[Any]]:
+    """The SVG titles of a step's edges (parent → child, or child's op circle), with which
+    of the edges of that title it is (x * x draws two edges x → op)."""
+    if isinstance(step, ChainRuleStep):
+        edges: Sequence[Edge] = [Edge(step.child, step.parent, step.use, step.local)]
+    else:
+        edges = step.edges
+    found = []
+    for e in edges:
+        if e.parent not in names or e.child not in names:
+            continue  # a step along an edge the drawing hides
+        uses = e.child.parents[: e.use] if isinstance(step, ChainRuleStep) else ()
+        k = sum(p is e.parent for p in uses)
+        found += [[t, k] for t in drawn_edge_titles(source, names[e.parent], names[e.child], e.use)]
+    return found

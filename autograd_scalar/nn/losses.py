@@ -7,9 +7,21 @@ loss returns a `Value`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from numbers import Integral
 
 from ..core.ops import Number
 from ..core.value import Value
+
+__all__ = [
+    "binary_hinge",
+    "half_squared_error",
+    "hinge",
+    "l2_penalty",
+    "mse",
+    "softmax",
+    "softmax_cross_entropy",
+    "total",
+]
 
 Scalars = Sequence[Value | Number]
 
@@ -40,14 +52,14 @@ def softmax_cross_entropy(logits: Scalars, label: int) -> Value:
     Computed as log Σⱼ e^(zⱼ − m) − (z_y − m) with m = max z, so no exponent overflows;
     dL/dzⱼ = softmaxⱼ − [j = y].
     """
-    _check_label(logits, label)
+    label = _check_label(logits, label)
     shifted = _shifted(logits)
     return total(z.exp() for z in shifted).log() - shifted[label]
 
 
 def hinge(scores: Scalars, label: int, margin: float = 1.0) -> Value:
     """Multiclass SVM loss: Σ_{j ≠ y} max(0, s_j − s_y + margin)."""
-    _check_label(scores, label)
+    label = _check_label(scores, label)
     values = _values(scores)
     correct = values[label]
     terms = [(s - correct + margin).relu() for j, s in enumerate(values) if j != label]
@@ -56,7 +68,7 @@ def hinge(scores: Scalars, label: int, margin: float = 1.0) -> Value:
 
 def binary_hinge(score: Value | Number, label: int, margin: float = 1.0) -> Value:
     """max(0, margin − y·s) for a label y of +1 or −1: a two-class SVM on one score."""
-    if isinstance(label, bool) or label not in (-1, 1):
+    if isinstance(label, bool) or not isinstance(label, Integral) or label not in (-1, 1):
         raise ValueError(f"binary_hinge needs a label of +1 or -1, got {label!r}")
     (score,) = _values([score])
     return (margin - label * score).relu()
@@ -108,6 +120,8 @@ def _paired(
     return ps, ts
 
 
-def _check_label(logits: Scalars, label: int) -> None:
-    if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < len(logits):
+def _check_label(logits: Scalars, label: int) -> int:
+    """The label as an int: any integer type but bool (NumPy's included), in range."""
+    if isinstance(label, bool) or not isinstance(label, Integral) or not 0 <= label < len(logits):
         raise ValueError(f"label must be an int in [0, {len(logits)}), got {label!r}")
+    return int(label)

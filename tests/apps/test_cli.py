@@ -1,11 +1,17 @@
-"""The command line, run in-process."""
+"""The command line, run in-process (and as a process where signals or `python -m` matter)."""
 
 import importlib
+import io
 import os
+import signal
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
+import autograd_scalar
 from autograd_scalar import MLP
 from autograd_scalar.apps.cli import _unwritable, main
 
@@ -177,3 +183,155 @@ def test_a_model_that_cannot_be_saved_as_it_is_is_one_line(tmp_path, monkeypatch
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith(f"could not write the model to {path}: parameter 'layers.0.")
     assert "is nan" in line and not path.exists()
+
+
+# -- what users expect of a command: a version, python -m, Ctrl-C, no bar in a log, usage --
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_python(*args: str, **options) -> subprocess.Popen:
+    """A Python of this environment with this checkout first on its path."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    return subprocess.Popen(
+        [sys.executable, *args],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **options,
+    )
+
+
+def test_version_is_the_packages(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert autograd_scalar.__version__ == pyproject["project"]["version"]
+    assert capsys.readouterr().out == f"autograd-scalar {autograd_scalar.__version__}\n"
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    out, err = run_python("-m", "autograd_scalar", "--version").communicate(timeout=120)
+    assert out == f"autograd-scalar {autograd_scalar.__version__}\n" and err == ""
+    process = run_python("-m", "autograd_scalar", "worked-example")
+    out, _ = process.communicate(timeout=120)
+    assert process.returncode == 0 and "dE/dw" in out and "de/dnode" in out
+
+
+ANNOUNCE_STEPS = """
+import sys
+from autograd_scalar.apps import cli, train
+
+build = train.moons_loss
+
+def announced(*args):  # tells the test, one line per step, that a step has begun
+    print("step", flush=True)
+    return build(*args)
+
+train.moons_loss = announced
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def interrupt_when(process: subprocess.Popen, stream, seen: str, times: int = 1) -> tuple[str, str]:
+    """Send Ctrl-C once `seen` has begun `times` lines of `stream`; then the rest of the output."""
+    lines = 0
+    for line in stream:
+        lines += line.startswith(seen)
+        if lines == times:
+            break
+    process.send_signal(signal.SIGINT)
+    return process.communicate(timeout=120)
+
+
+def test_ctrl_c_during_training_keeps_the_finished_steps(tmp_path) -> None:
+    from autograd_scalar.apps.train import train_moons
+
+    path = tmp_path / "moons.json"
+    process = run_python(
+        "-c", ANNOUNCE_STEPS, "train", "moons", "--steps", "100000", "--save", str(path)
+    )
+    _, err = interrupt_when(process, process.stdout, "step", times=4)
+    assert process.returncode == 130
+    (line,) = err.strip().splitlines()  # one line, no traceback
+    steps = int(line.removeprefix("moons: interrupted after step ").split(";")[0])
+    assert line == f"moons: interrupted after step {steps}; wrote the model so far to {path}"
+    assert 3 <= steps < 100000
+    saved = MLP(2, [16, 16, 1], activation="relu")
+    saved.load(path)  # the model as the finished steps left it, to the last bit
+    assert saved.state_dict() == train_moons(steps=steps, progress=False).model.state_dict()
+
+
+def test_ctrl_c_during_the_benchmark_is_one_line() -> None:
+    process = run_python("-m", "autograd_scalar", "bench", "--repeat", "1000")
+    _, err = interrupt_when(process, process.stderr, "timing")
+    assert process.returncode == 130
+    assert err.strip().splitlines()[-1] == "bench: interrupted" and "Traceback" not in err
+
+
+def test_a_step_is_applied_whole_when_ctrl_c_comes_during_the_update(monkeypatch) -> None:
+    from autograd_scalar.apps import train
+    from autograd_scalar.nn.optim import Adam
+
+    step = Adam.step
+
+    def interrupted_half_way(self) -> None:  # Ctrl-C arrives while the weights are updated
+        os.kill(os.getpid(), signal.SIGINT)
+        step(self)
+
+    monkeypatch.setattr(Adam, "step", interrupted_half_way)
+    with pytest.raises(train.Interrupted) as stop:
+        train.train_color_regression(steps=5, progress=False)
+    monkeypatch.undo()
+    assert len(stop.value.history) == 1  # the step finished, then training stopped
+    one_step = train.train_color_regression(steps=1, progress=False).model
+    assert stop.value.model is not None
+    assert stop.value.model.state_dict() == one_step.state_dict()
+
+
+def test_compiled_training_without_numpy_is_refused_with_the_install_command(
+    monkeypatch, capsys
+) -> None:
+    monkeypatch.setitem(sys.modules, "numpy", None)  # as if NumPy were not installed
+    line = refused_before_any_work(["train", "moons", "--compiled"], capsys)
+    assert line.endswith('--compiled needs NumPy: pip install -e ".[batch]"')
+
+
+def test_batch_replay_without_numpy_says_how_to_install_it(monkeypatch) -> None:
+    from autograd_scalar import Value
+    from autograd_scalar.compile.program import compile_program
+
+    x = Value(2.0)
+    program = compile_program(x * x, [x])
+    monkeypatch.setitem(sys.modules, "numpy", None)
+    with pytest.raises(
+        ImportError, match=r'^batch replay needs NumPy: pip install -e "\.\[batch\]"$'
+    ):
+        program.batch([1.0, 2.0])
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_the_progress_bar_shows_on_a_terminal_only(terminal: bool, monkeypatch, capsys) -> None:
+    stream = Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    assert main(["train", "color-regression", "--steps", "3"]) == 0
+    assert ("colour:" in stream.getvalue()) == terminal  # the bar's label
+
+
+@pytest.mark.parametrize(("args", "name"), OUTPUT_OPTIONS)
+def test_a_path_error_prints_the_subcommands_usage(args, name: str, tmp_path, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main([*args, str(tmp_path / "missing" / name)])
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: autograd-scalar {args[0]} ")
+    assert err.strip().splitlines()[-1].endswith("does not exist")

@@ -196,14 +196,15 @@ def test_backward_of_a_leaf_sets_its_grad_to_one() -> None:
     assert x.grad == 1.0
 
 
-def test_million_op_chain_needs_no_recursion() -> None:
+@pytest.mark.parametrize("depth", [10_000, pytest.param(1_000_000, marks=pytest.mark.slow)])
+def test_a_deep_chain_needs_no_recursion(depth: int) -> None:
     x = Value(1.0)
     y = x
-    for _ in range(1_000_000):
+    for _ in range(depth):
         y = y * 1.000001
     y.backward()
-    assert_close(x.grad, 1.000001**1_000_000, rel=1e-9)
-    assert len(y.topological_order()) == 1_000_001
+    assert_close(x.grad, 1.000001**depth, rel=1e-9)
+    assert len(y.topological_order()) == depth + 1
 
 
 def test_node_used_a_thousand_times_collects_a_thousand_terms() -> None:
@@ -335,7 +336,6 @@ DOMAIN_ERRORS = [  # (op on Values, the operands' data, error, words in the mess
     (lambda x: x**-1, [0.0], ZeroDivisionError, "pow"),
     (lambda x: x**0.5, [0.0], ValueError, "pow"),
     (lambda x: x**0.5, [-2.0], ValueError, "pow"),
-    (lambda x: x ** float("nan"), [-2.0], ValueError, "pow"),
     (lambda x, y: x**y, [-2.0, 2.0], ValueError, "pow"),
     (lambda x: (-2) ** x, [1.0], ValueError, "pow"),
     (lambda x: 0**x, [1.0], ValueError, "pow"),

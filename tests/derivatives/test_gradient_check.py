@@ -1,4 +1,5 @@
-"""gradcheck: passes correct gradients, and on a wrong one raises a report naming each input."""
+"""gradcheck and check_grads: right gradients pass, wrong ones raise naming each input, and
+where finite differences cannot judge, they say so."""
 
 import math
 
@@ -7,7 +8,13 @@ import pytest
 from autograd_scalar import Value, grad, no_grad
 from autograd_scalar.core.ops import Op
 from autograd_scalar.core.value import apply
-from autograd_scalar.derivatives.gradient_check import GradcheckError, gradcheck, gradcheck_report
+from autograd_scalar.derivatives.gradient_check import (
+    GradcheckError,
+    GradcheckWarning,
+    check_grads,
+    gradcheck,
+    gradcheck_report,
+)
 
 
 def test_passes_a_correct_gradient() -> None:
@@ -83,7 +90,7 @@ def test_works_inside_no_grad() -> None:
 @pytest.mark.parametrize(
     ("f", "inputs", "error", "words"),
     [
-        (lambda x: 3.0, [1.0], TypeError, "must return a Value"),
+        (lambda x: None, [1.0], TypeError, "must return a Value"),
         (lambda x: x, 1.0, TypeError, "sequence"),
         (lambda x: x, [], TypeError, "non-empty"),
         (lambda x: x, ["a"], TypeError, "str"),
@@ -148,3 +155,90 @@ def test_gradcheck_given_a_value_names_the_fix() -> None:
     with pytest.raises(TypeError, match=r"inputs\[0\] is a Value: gradcheck takes plain numbers"):
         gradcheck(lambda v: v * v, [x])
     assert gradcheck(lambda v: v * v, [x.item()])
+
+
+# -- near domain edges and far from 0: judged with smaller steps, or "cannot judge" --
+
+
+def test_near_the_edge_of_the_domain_the_step_shrinks() -> None:
+    """log at 1e-8: x − h with h = 1e-6 is below 0; gradcheck raised log's domain error
+    for a point the caller never passed. The step now shrinks to stay inside."""
+    report = gradcheck_report(lambda x: x.log(), [1e-8])
+    assert report.ok and report.judged
+    assert math.isclose(report.rows[0].numeric, 1e8, rel_tol=1e-6)
+    assert gradcheck(lambda x: x.sqrt(), [1e-10])
+
+
+@pytest.mark.parametrize("x", [1e7, 3.3e7, 1e8, 5e8, 1e9])
+def test_a_right_gradient_passes_far_from_zero(x: float) -> None:
+    """sin at 1e7 … 1e9 failed: the step eps·|x| undersampled it. Smaller steps judge it."""
+    report = gradcheck_report(lambda v: v.sin(), [x])
+    assert report.ok and report.judged
+    assert math.isclose(report.rows[0].numeric, math.cos(x), rel_tol=1e-6, abs_tol=1e-8)
+
+
+def test_a_wrong_gradient_far_from_zero_still_fails() -> None:
+    wrong = Op("sin_wrong", "sin(x)", math.sin, lambda x, out: (-math.cos(x),))
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda v: apply(wrong, v), [1e8])
+
+
+def test_where_finite_differences_cannot_judge_it_says_so() -> None:
+    """sin(x · 1e12) at 1: no step from eps down to rounding resolves it; a right gradient
+    is then not failed, but reported as not judged, with a warning."""
+    f = lambda v: (v * 1e12).sin()  # noqa: E731
+    report = gradcheck_report(f, [1.0])
+    assert report.ok and not report.judged
+    assert "cannot judge here" in str(report)
+    with pytest.warns(GradcheckWarning, match=r"cannot judge input\(s\) \[0\]"):
+        assert gradcheck(f, [1.0])
+
+
+@pytest.mark.parametrize("eps", [0, 0.0, -1e-6, float("nan"), float("inf"), True, "1e-6"])
+def test_a_bad_eps_is_refused_by_name(eps) -> None:
+    with pytest.raises(ValueError, match="eps must be a positive finite number"):
+        gradcheck(lambda x: x * x, [1.0], eps=eps)
+
+
+@pytest.mark.parametrize("name", ["atol", "rtol"])
+def test_a_bad_tolerance_is_refused_by_name(name: str) -> None:
+    with pytest.raises(ValueError, match=f"{name} must be a non-negative number"):
+        gradcheck(lambda x: x * x, [1.0], **{name: -1.0})
+
+
+# -- check_grads, as jax.test_util.check_grads --
+
+
+def test_check_grads_passes_right_derivatives_to_third_order() -> None:
+    check_grads(lambda x, y: (x * y).tanh() + y.exp() * x, (0.3, -0.4), order=3)
+    check_grads(lambda x, y: [x * y, x.sin() / y], (0.3, -0.4), order=2, modes=("rev",))
+
+
+def test_check_grads_catches_a_wrong_second_derivative() -> None:
+    """tanh with a rule that steps out of the graph (it uses the number of `out`): its first
+    derivative is right, its second is 0: order 1 passes, order 2 fails, in both modes."""
+
+    def slope(x, out):
+        number = out.data if isinstance(out, Value) else out
+        return (1 - number * number,)
+
+    half_wrong = Op("tanh_half_wrong", "tanh(x)", math.tanh, slope)
+    f = lambda x: apply(half_wrong, x) * 2  # noqa: E731
+    check_grads(f, (0.5,), order=1)
+    for mode in ("fwd", "rev"):
+        with pytest.raises(AssertionError, match="of"):
+            check_grads(f, (0.5,), order=2, modes=(mode,))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"order": 0}, "order must be a positive int"),
+        ({"modes": ("fwd", "back")}, "modes must be"),
+        ({"modes": "fwd"}, "modes must be"),
+        ({"eps": 0.0}, "eps must be"),
+    ],
+)
+def test_check_grads_refuses_bad_arguments_by_name(kwargs, words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        check_grads(lambda x: x * x, (1.0,), **kwargs)

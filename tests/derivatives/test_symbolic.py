@@ -3,6 +3,7 @@ the engine's gradients to 1e-9 relative."""
 
 import math
 
+import pytest
 import sympy as sp
 from hypothesis import given, settings
 
@@ -13,6 +14,7 @@ from autograd_scalar.testing import Expression, expressions
 from .sympy_ops import SYMPY, sympy_formula
 
 EXAMPLES = 2500
+QUICK_EXAMPLES = 100  # the quick run's share (pytest --full runs all of EXAMPLES)
 
 
 def test_every_op_of_the_table_has_a_sympy_formula() -> None:
@@ -32,8 +34,19 @@ def engine_gradient(expr: Expression) -> list[float]:
     return [leaf.grad for leaf in leaves]
 
 
+def assert_engine_agrees_with_sympy(expr: Expression) -> None:
+    for got, want in zip(engine_gradient(expr), symbolic_gradient(expr)):
+        assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), (str(expr), got, want)
+
+
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES)
 @given(expressions(n_inputs=3, n_operations=6))
 def test_engine_agrees_with_sympy(expr: Expression) -> None:
-    for got, want in zip(engine_gradient(expr), symbolic_gradient(expr)):
-        assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), (str(expr), got, want)
+    assert_engine_agrees_with_sympy(expr)
+
+
+@settings(max_examples=QUICK_EXAMPLES)
+@given(expressions(n_inputs=3, n_operations=6))
+def test_engine_agrees_with_sympy_on_a_few_graphs(expr: Expression) -> None:
+    assert_engine_agrees_with_sympy(expr)

@@ -197,7 +197,7 @@ def test_derivation_with_respect_to_an_unlabelled_intermediate() -> None:
         (lambda: forward_mode(3.0, Value(1.0)), TypeError, "output"),
         (lambda: all_paths(Value(1.0), "x"), TypeError, "wrt"),
         (lambda: jvp(lambda x: x, [1.0], [1.0, 2.0]), ValueError, "tangents"),
-        (lambda: jvp(lambda x: 2.0, [1.0], [1.0]), TypeError, "f must return a Value"),
+        (lambda: jvp(lambda x: "2", [1.0], [1.0]), TypeError, "f must return a Value"),
     ],
 )
 def test_bad_input(call, error, words: str) -> None:

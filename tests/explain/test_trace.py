@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from hypothesis import given, settings
 
 from autograd_scalar import Value
@@ -137,7 +138,7 @@ def test_a_negative_index_is_the_step_counted_from_the_end() -> None:
     assert trace.drawing(-1).source == trace.drawing(len(trace) - 1).source
 
 
-def test_stepper_without_ipywidgets_is_the_static_trace(monkeypatch) -> None:
+def test_the_stepper_needs_no_ipywidgets(monkeypatch) -> None:
     import builtins
 
     real_import = builtins.__import__
@@ -149,7 +150,7 @@ def test_stepper_without_ipywidgets_is_the_static_trace(monkeypatch) -> None:
 
     monkeypatch.setattr(builtins, "__import__", no_widgets)
     trace = trace_backward(examples.small_graph().e)
-    assert trace.stepper() is trace
+    assert "autogradStepper" in trace.stepper(backend="wasm")._repr_html_()
     assert "<table>" in trace._repr_html_()
 
 
@@ -168,21 +169,49 @@ def test_random_graphs_trace_equals_backward(expr: Expression) -> None:
     assert len(trace) == edge_count(traced_out)
 
 
-def test_stepper_with_ipywidgets_walks_the_steps() -> None:
-    import ipywidgets as widgets
-
+def test_the_notebook_stepper_is_html_with_the_stepper_script_inline() -> None:
     trace = trace_backward(examples.small_graph().e)
-    box = trace.stepper(backend="wasm")
-    assert isinstance(box, widgets.VBox)
-    previous, following, slider = box.children[0].children
-    caption = box.children[1]
-    assert "step 0 of 0–4" in caption.value
-    following.click()
-    following.click()
-    assert slider.value == 2 and "step 2 of 0–4" in caption.value
-    previous.click()
-    assert slider.value == 1
-    assert "<svg" in box.children[2].value
+    shown = trace.stepper(backend="wasm")._repr_html_()
+    assert "window.autogradStepper = mount" in shown and "<svg" in shown
+    # the captions travel as data (JSON, non-ASCII escaped), once each
+    assert shown.count("step 0 of 0\\u20134") == 1
+
+
+def test_a_neuron_level_step_is_one_neuron_passing_its_grad_on() -> None:
+    from autograd_scalar.nn import MLP
+
+    net = MLP(2, [3, 1])
+    x = [Value(0.5, label="x1"), Value(-1.0, label="x2")]
+    loss = (net(x) - 1.0) ** 2
+    by_edge = trace_backward(loss)
+    edge_grads = {n: n.grad for n in loss.topological_order()}
+    for n in loss.topological_order():
+        n.grad = 0.0
+    by_neuron = trace_backward(loss, level="neuron")
+    assert [n.grad for n in loss.topological_order()] == list(edge_grads.values())
+    # the loss, the output neuron, then the three hidden neurons, each one step
+    senders = [[by_neuron.names[n] for n in s.senders] for s in by_neuron.steps]
+    assert senders == [["v₉"], ["L1.n0"], ["L0.n0"], ["L0.n1"], ["L0.n2"]]
+    assert sum(len(s.ops) for s in by_neuron.steps) == len(by_edge)
+    last = by_neuron[-1]
+    assert [(by_neuron.names[n], after) for n, _, after in last.changes] == [
+        ("x1", x[0].grad),
+        ("x2", x[1].grad),
+    ]  # the numbers shown are the pass's own: the last step leaves x's real grads
+    by_layer = trace_backward(loss, level="layer")
+    assert [len(s.senders) for s in by_layer.steps] == [1, 1, 3]
+
+
+def test_an_index_out_of_range_says_which_are_valid() -> None:
+    trace = trace_backward(examples.small_graph().e)
+    with pytest.raises(IndexError, match=r"step 99 is not in this trace of 5 steps: valid 0 to 4"):
+        trace[99]
+    assert trace[-5] is trace.steps[0]
+
+
+def test_an_unknown_level_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="level must be one of"):
+        trace_backward(examples.small_graph().e, level="neurons")
 
 
 def test_a_leaf_has_no_steps_to_walk_through() -> None:

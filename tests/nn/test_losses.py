@@ -3,6 +3,7 @@ differences."""
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -95,6 +96,14 @@ def test_l2_penalty_adds_reg_times_w() -> None:
     assert [w.grad for w in ws] == pytest.approx([0.05, -0.2])
 
 
+def test_numpy_integer_labels_are_labels() -> None:
+    """Labels read from a NumPy array (np.int64) were refused; they give what ints give."""
+    logits = [Value(0.5), Value(-1.0), Value(2.0)]
+    for loss in (softmax_cross_entropy, hinge):
+        assert loss(logits, np.int64(2)).data == loss(logits, 2).data
+    assert binary_hinge(Value(0.3), np.int64(-1)).data == binary_hinge(Value(0.3), -1).data
+
+
 @pytest.mark.parametrize(
     ("call", "error", "words"),
     [
@@ -105,6 +114,8 @@ def test_l2_penalty_adds_reg_times_w() -> None:
         (lambda: hinge([Value(1.0), Value(2.0)], True), ValueError, "label"),
         (lambda: binary_hinge(Value(1.0), 0), ValueError, r"\+1 or -1"),
         (lambda: binary_hinge(Value(1.0), True), ValueError, r"\+1 or -1"),
+        (lambda: binary_hinge(Value(1.0), np.bool_(True)), ValueError, r"\+1 or -1"),
+        (lambda: hinge([Value(1.0), Value(2.0)], np.float64(1.0)), ValueError, "label"),
         (lambda: hinge(["1", 2.0], 1), TypeError, "real number"),
         (lambda: l2_penalty([], 0.1), ValueError, "parameter"),
     ],

@@ -297,12 +297,13 @@ def test_state_file_error_is_a_documented_value_error() -> None:
     assert "StateFileError" in (Module.load.__doc__ or "")
 
 
-def test_the_message_stays_short_for_a_million_unknown_keys(tmp_path) -> None:
-    extra = ", ".join(f'"unknown.{i}": 0' for i in range(1_000_000))
+@pytest.mark.parametrize("count", [10_000, pytest.param(1_000_000, marks=pytest.mark.slow)])
+def test_the_message_stays_short_for_many_unknown_keys(tmp_path, count: int) -> None:
+    extra = ", ".join(f'"unknown.{i}": 0' for i in range(count))
     path = write(tmp_path / "m.json", state_text(small_net_entries() + ", " + extra))
     net = MLP(2, [1])
     before = net.state_dict()
-    with pytest.raises(StateFileError, match="unexpected .* and 999995 more") as error:
+    with pytest.raises(StateFileError, match=f"unexpected .* and {count - 5} more") as error:
         net.load(path)
     assert len(str(error.value)) < 600
     assert net.state_dict() == before
