@@ -27,8 +27,11 @@ __all__ = [
     "DEFAULT_MAX_EDGES",
     "DEFAULT_MAX_NODES",
     "Drawing",
+    "HIGHLIGHT",
     "Highlight",
+    "LayoutTimeout",
     "draw",
+    "drawn_edge_titles",
     "fit_to_width",
     "fmt",  # defined in .text; trace.py still imports it from here
     "render",
@@ -39,15 +42,38 @@ Highlight = tuple[Value, Value] | tuple[Value, Value, int]
 """An edge to draw in colour: (child, parent), or (child, parent, k) for the k-th use."""
 DEFAULT_MAX_NODES = 2000
 DEFAULT_MAX_EDGES = 4000  # an MLP's graph has about two edges per value
+DEFAULT_TIMEOUT = 60.0
+"""Seconds a layout may take before it is stopped with `LayoutTimeout`."""
+MAX_EDGES_PER_VALUE = 8
+"""Past this many edges per value (and `DENSE_FROM` edges) a graph is refused as too dense:
+dot's crossing minimisation grows much faster than the edges (126 values with 3,960 edges
+lay out for minutes), while an expression or a network has two or three edges per value."""
+DENSE_FROM = 500
+READABLE_VALUES = 150
+"""Past this many boxes an op-level drawing is larger than a person reads (a 2-16-16-1 MLP
+is 1430 × 24435 pt): `draw` warns and names the readable views."""
 HIGHLIGHT = "#d62728"
 
 
-class Drawing:
-    """A rendered-on-demand drawing: shows inline in Jupyter, saves to .svg, .dot/.gv or .png."""
+class LayoutTimeout(RuntimeError):
+    """Graphviz did not finish a layout in the time it was given; it was stopped."""
 
-    def __init__(self, digraph: graphviz.Digraph, backend: str = "auto") -> None:
+
+class Drawing:
+    """A rendered-on-demand drawing: shows inline in Jupyter, saves to .svg, .dot/.gv or .png.
+
+    `timeout`: seconds each layout may take (None: no limit) before `LayoutTimeout`.
+    """
+
+    def __init__(
+        self,
+        digraph: graphviz.Digraph,
+        backend: str = "auto",
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> None:
         self.digraph = digraph
         self.backend = backend
+        self.timeout = timeout
 
     def __repr__(self) -> str:
         return "<Drawing: .svg() for SVG, .save(path) for a file, .source for DOT>"
@@ -59,7 +85,7 @@ class Drawing:
 
     def svg(self) -> str:
         """The drawing as SVG text."""
-        return render(self.source, "svg", self.backend).decode("utf-8")
+        return render(self.source, "svg", self.backend, self.timeout).decode("utf-8")
 
     def _repr_html_(self) -> str:
         """In Jupyter: the SVG scaled down to fit the output area (see `fit_to_width`)."""
@@ -72,7 +98,7 @@ class Drawing:
         if suffix in (".dot", ".gv"):
             path.write_text(self.source, encoding="utf-8")
         elif suffix in (".svg", ".png"):
-            path.write_bytes(render(self.source, suffix[1:], self.backend))
+            path.write_bytes(render(self.source, suffix[1:], self.backend, self.timeout))
         else:
             raise ValueError(f"cannot save a drawing as {suffix!r}: use .svg, .png, .dot or .gv")
         return path
@@ -81,33 +107,62 @@ class Drawing:
 _SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
+SMALLEST_SCALE = 0.8
+"""A drawing shown in a notebook or page shrinks to fit, but not below this share of its
+own size (box text 11 pt → about 12 px): past it, the drawing scrolls instead."""
+
+
 def fit_to_width(svg: str) -> str:
-    """SVG that shrinks to the width of its container and to 85% of the window's height,
-    never growing past its own size: the whole drawing, so every edge, stays in view. The
-    XML prologue is dropped, so the result goes straight into HTML."""
+    """SVG that shrinks to the width of its container, never growing past its own size nor
+    shrinking below `SMALLEST_SCALE` of it, in a box that scrolls (at most 85% of the
+    window's height) when the drawing is larger. The XML prologue is dropped, so the result
+    goes straight into HTML."""
     svg = svg[svg.find("<svg") :]
-    return _SVG_SIZE.sub(
-        r'<svg width="100%" style="max-width: \1pt; max-height: 85vh; height: auto"',
+    size = _SVG_SIZE.search(svg)
+    if size is None:
+        return svg
+    width = float(size[1])
+    sized = _SVG_SIZE.sub(
+        f'<svg width="100%" style="max-width: {size[1]}pt; '
+        f'min-width: {width * SMALLEST_SCALE:.0f}pt; height: auto"',
         svg,
         count=1,
     )
+    return f'<div style="overflow: auto; max-height: 85vh">{sized}</div>'
 
 
-def render(source: str, file_format: str = "svg", backend: str = "auto") -> bytes:
+def render(
+    source: str,
+    file_format: str = "svg",
+    backend: str = "auto",
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> bytes:
     """Lay out DOT source with Graphviz: the system `dot`, or Graphviz in WebAssembly.
 
     With backend="auto", a `dot` that fails gives way to WebAssembly (with a warning).
-    Either way Ctrl-C (or Jupyter's interrupt) stops the layout.
+    Either way Ctrl-C (or Jupyter's interrupt) stops the layout, and so does `timeout`
+    (seconds; None waits for ever), raising `LayoutTimeout`.
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if timeout is not None and not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
     if backend == "dot" or (backend == "auto" and shutil.which("dot")):
-        if not shutil.which("dot"):
+        dot = shutil.which("dot")
+        if not dot:
             raise RuntimeError("backend='dot' needs Graphviz's dot program on PATH")
-        try:  # a subprocess: an interrupt kills it
-            laid_out: bytes = graphviz.pipe("dot", file_format, source.encode("utf-8"))
-            return laid_out
-        except (subprocess.CalledProcessError, OSError, graphviz.ExecutableNotFound) as err:
+        try:  # a subprocess: an interrupt or the timeout kills it
+            done = subprocess.run(
+                [dot, f"-T{file_format}"],
+                input=source.encode("utf-8"),
+                capture_output=True,
+                timeout=timeout,
+                check=True,
+            )
+            return done.stdout
+        except subprocess.TimeoutExpired:
+            raise LayoutTimeout(_too_slow(timeout)) from None
+        except (subprocess.CalledProcessError, OSError) as err:
             failure = f"Graphviz's dot program failed ({_reason(err)})"
             if backend == "dot" or file_format != "svg":
                 raise RuntimeError(failure) from err
@@ -120,12 +175,22 @@ def render(source: str, file_format: str = "svg", backend: str = "auto") -> byte
     from . import wasm  # the WebAssembly back end loads when a drawing is first rendered
 
     try:
-        return wasm.render_svg(source)
+        return wasm.render_svg(source, timeout)
+    except wasm.WasmTimeout:
+        raise LayoutTimeout(_too_slow(timeout)) from None
     except wasm.WasmRenderError as err:  # a wasm trap (e.g. its call stack exhausted) or so
         raise RuntimeError(
             f"Graphviz in WebAssembly could not lay out this graph ({err}); "
             "draw fewer nodes with collapse='labels', or install Graphviz's dot program"
         ) from err
+
+
+def _too_slow(timeout: float | None) -> str:
+    return (
+        f"Graphviz did not finish the layout in {timeout:g} s and was stopped: "
+        "draw(output, level='neuron') or collapse='labels' draws fewer boxes, "
+        "or pass a larger timeout (None: no limit)"
+    )
 
 
 def _reason(err: Exception) -> str:
@@ -145,7 +210,8 @@ def draw(
     highlight: Highlight | None = None,
     backend: str = "auto",
     level: str = "op",
-    max_edges: int = DEFAULT_MAX_EDGES,
+    max_edges: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> Drawing:
     """Draw the graph that ends at `output`, read from the inputs (left, or top) to the output.
 
@@ -154,7 +220,11 @@ def draw(
         output, joining them by edges that carry the derivative through the hidden nodes
         (summed over paths).
     max_nodes, max_edges: a graph with more values or edges than these raises instead of
-        hanging in the layout.
+        hanging in the layout (max_edges None: `DEFAULT_MAX_EDGES`, and an op-level graph
+        denser than `MAX_EDGES_PER_VALUE` edges per value is refused too; a number given is
+        taken as asked for). An op-level drawing past `READABLE_VALUES` boxes warns and
+        names the readable views.
+    timeout: seconds a layout may take (None: no limit); past it, `LayoutTimeout`.
     grads: grads to show instead of each node's `.grad`, 0 for nodes missing from it (a
         trace shows a pass half done).
     highlight: the edge (child, parent) to draw in colour; (child, parent, k) picks the use
@@ -168,13 +238,18 @@ def draw(
     snapshot = Graph.of(output)
     found = neurons(snapshot) if level != "op" else []
     if level == "layer":
-        return Drawing(_layer_drawing(snapshot, found, rankdir), backend)
+        return Drawing(_layer_drawing(snapshot, found, rankdir), backend, timeout)
     if level == "neuron":
         edges = neuron_edges(snapshot, found)
     else:
         edges = labelled_edges(snapshot) if collapse else snapshot.edges_into
     nodes = {output} | {e.parent for into in edges.values() for e in into} | set(edges)
-    _check_size(len(nodes), sum(len(into) for into in edges.values()), max_nodes, max_edges)
+    edge_count = sum(len(into) for into in edges.values())
+    _check_size(len(nodes), edge_count, max_nodes, max_edges or DEFAULT_MAX_EDGES)
+    if level == "op":
+        if max_edges is None:
+            _check_density(len(nodes), edge_count)
+        _warn_if_unreadable(len(nodes), edge_count, collapse)
     graph = _digraph(rankdir)
     if level == "neuron":  # room between layers for their many edges
         graph.graph_attr["ranksep"] = "1.2"
@@ -195,7 +270,9 @@ def draw(
             _draw_op(
                 graph, names, child, into, level != "op" or collapse is not None, style, highlight
             )
-    return Drawing(graph, backend)
+    if level == "neuron":
+        _add_legend(graph, style)
+    return Drawing(graph, backend, timeout)
 
 
 LEVELS = ("op", "neuron", "layer")
@@ -236,6 +313,32 @@ def _check_size(values: int, edges: int, max_nodes: int, max_edges: int) -> None
             )
 
 
+def _check_density(values: int, edges: int) -> None:
+    """Refuse, before any layout, a graph with few values but very many edges between them."""
+    if edges > DENSE_FROM and edges > MAX_EDGES_PER_VALUE * values:
+        raise ValueError(
+            f"the graph has {edges} edges among {values} values, {edges / values:.0f} per "
+            f"value (more than {MAX_EDGES_PER_VALUE}): Graphviz would take minutes to lay it "
+            "out; draw(output, level='neuron') or collapse='labels' shows fewer edges, "
+            "or pass max_edges to draw it all the same"
+        )
+
+
+def _warn_if_unreadable(values: int, edges: int, collapse: str | None) -> None:
+    """Warn when an op-level drawing has more boxes than a person can read, naming the
+    views that stay readable."""
+    if values <= READABLE_VALUES:
+        return
+    choices = "draw(output, level='neuron') draws one box per neuron"
+    if collapse is None:
+        choices += ", collapse='labels' only the labelled values"
+    warnings.warn(
+        f"this drawing has {values} values and {edges} edges, more than a person can read "
+        f"in one picture (about {READABLE_VALUES}): {choices}",
+        stacklevel=3,
+    )
+
+
 def _digraph(rankdir: str) -> graphviz.Digraph:
     """A graph whose edges keep the order in which they were given (ordering=in), so a node's
     parents are stacked first to last: x1 above x2, w1 above w2."""
@@ -247,7 +350,12 @@ def _digraph(rankdir: str) -> graphviz.Digraph:
 class _EdgeStyle:
     """How edges are drawn: with their local derivative as text, or (when there are too many
     to read) as colour and width; leaves feeding several edges sit one rank further back, so
-    their edges fan out before their labels and crossing edges keep their labels apart."""
+    their edges fan out before their labels.
+
+    The text of an edge is a small node the edge passes through, not a floating label:
+    Graphviz places an edge label beside the curve wherever it finds room, which among
+    crossing curves is often nearer another edge; a node on the edge cannot drift off it.
+    """
 
     def __init__(self, edges: Mapping[Value, list[Edge]], spread_leaves: bool) -> None:
         all_edges = [e for into in edges.values() for e in into]
@@ -258,19 +366,76 @@ class _EdgeStyle:
             uses[e.parent] = uses.get(e.parent, 0) + 1
         self.spread = {p for p, n in uses.items() if n > 1 and not p.parents and spread_leaves}
 
-    def attributes(self, edge: Edge, highlighted: bool) -> dict[str, str]:
+    def draw(
+        self,
+        graph: graphviz.Digraph,
+        tail: str,
+        head: str,
+        edge: Edge,
+        highlighted: bool,
+    ) -> None:
+        """The edge tail → head carrying `edge`'s local derivative."""
         attrs = {"tooltip": fmt(edge.local)}
-        if self.as_text:
-            attrs["label"] = fmt(edge.local)
-        else:
+        if not self.as_text:
             width = 0.4 + 2.6 * abs(edge.local) / self.largest
             colour = POSITIVE if edge.local >= 0 else NEGATIVE
             attrs.update(color=colour, penwidth=f"{width:.2f}", arrowsize="0.4")
-        if edge.parent in self.spread:
-            attrs["minlen"] = "2"
         if highlighted:
-            attrs.update(color=HIGHLIGHT, fontcolor=HIGHLIGHT, penwidth="2.5")
-        return attrs
+            attrs.update(color=HIGHLIGHT, penwidth="2.5")
+        first = {"minlen": "2"} if edge.parent in self.spread else {}
+        if not self.as_text:
+            graph.edge(tail, head, **attrs, **first)
+            return
+        label = f"{head}_in{edge.use}"  # one per edge: an op's parents have distinct uses
+        text_colour = {"fontcolor": HIGHLIGHT} if highlighted else {}
+        graph.node(label, fmt(edge.local), **EDGE_TEXT, **text_colour)
+        graph.edge(tail, label, arrowhead="none", **attrs, **first)
+        graph.edge(label, head, **attrs)
+
+
+def drawn_edge_titles(source: str, tail: str, head: str, use: int) -> list[str]:
+    """The SVG titles of the pieces that draw one edge tail → head (`use`: which edge into
+    the head) in a drawing's DOT `source`: into the head's op circle when it has one, and
+    in two halves when the edge passes through its text node."""
+    if f"\t{head}_op [" in source:
+        head = f"{head}_op"
+    text = f"{head}_in{use}"
+    if f"\t{text} [" in source:
+        return [f"{tail}->{text}", f"{text}->{head}"]
+    return [f"{tail}->{head}"]
+
+
+EDGE_TEXT = {
+    "shape": "plaintext",
+    "fontsize": "10",
+    "width": "0",
+    "height": "0.05",
+    "margin": "0.02",
+}
+"""An edge's text as a node on the edge: no outline, as small as its text."""
+
+
+def _add_legend(graph: graphviz.Digraph, style: _EdgeStyle) -> None:
+    """What a neuron-level drawing's boxes, colours and widths mean, in a note of its own
+    (plain text: Graphviz in WebAssembly is built without the parser HTML labels need)."""
+    lines = [
+        "legend",
+        "box: name, Σ its weighted sum Σ wᵢ·xᵢ + b, its activation of Σ, grad",
+        "edge: ∂neuron/∂input, the weights folded in",
+    ]
+    if style.as_text:
+        lines.append("the number on an edge: its ∂neuron/∂input")
+    else:
+        lines += [
+            "blue: positive ∂, orange: negative ∂",
+            f"width: |∂|, the widest {fmt(style.largest)}; each number in its edge's tooltip",
+        ]
+    text = "".join(_escape(line) + "\\l" for line in lines)  # \l: a left-aligned line
+    graph.node("legend", text, shape="note", fontsize="10", color="#999999")
+
+
+SUM = "Σ\u00a0"
+"""Σ and a no-break space: some Graphviz builds drop a plain space after a Σ in a record."""
 
 
 def _box_label(
@@ -283,10 +448,10 @@ def _box_label(
         fields = f"{_escape(name)} | data {fmt(node.data)} | grad {fmt(grad)}"
         return fields if rankdir == "LR" else f"{{ {fields} }}"
     if neuron.output is neuron.total:
-        middle = f"Σ = {fmt(node.data)}"
+        middle = f"{SUM}{fmt(node.data)}"
     else:
         activation = _escape(node.op.label) if node.op is not None else ""
-        middle = f"Σ = {fmt(neuron.total.data)} | {activation} = {fmt(node.data)}"
+        middle = f"{SUM}{fmt(neuron.total.data)} | {activation} {fmt(node.data)}"
     return f"{{ {_escape(name)} | {middle} | grad {fmt(grad)} }}"
 
 
@@ -305,7 +470,7 @@ def _draw_op(
     graph.edge(op_name, names[child])
     for edge in into:
         lit = _is_highlighted(highlight, child, edge.parent, None if collapsed else edge.use)
-        graph.edge(names[edge.parent], op_name, **style.attributes(edge, lit))
+        style.draw(graph, names[edge.parent], op_name, edge, lit)
 
 
 def _draw_into_neuron(
@@ -319,7 +484,7 @@ def _draw_into_neuron(
     """Edges straight into a neuron's box: its ops are written inside it."""
     for edge in into:
         lit = _is_highlighted(highlight, child, edge.parent, None)
-        graph.edge(names[edge.parent], names[child], **style.attributes(edge, lit))
+        style.draw(graph, names[edge.parent], names[child], edge, lit)
 
 
 def _layer_drawing(snapshot: Graph, found: list[NeuronView], rankdir: str) -> graphviz.Digraph:

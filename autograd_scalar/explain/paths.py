@@ -14,6 +14,7 @@ All three use the local derivatives recorded in the forward pass; none computes 
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -69,7 +70,7 @@ class GraphPath:
     @property
     def product(self) -> float:
         """The product of the local derivatives: this path's term of the chain rule."""
-        return _product(self.locals)
+        return math.prod(self.locals)
 
 
 def all_paths(
@@ -226,7 +227,7 @@ class Derivation:
         sides = [
             " + ".join(" · ".join(partial(*f) for f in p) for p in self.symbolic) + more,
             " + ".join(" · ".join(_factor_text(x) for x in p) for p in self.numbers) + more,
-            " + ".join(_factor_text(_product(p)) for p in self.numbers) + (" + …" if more else ""),
+            " + ".join(_factor_text(math.prod(p)) for p in self.numbers) + (" + …" if more else ""),
             f"{self.total:.6g}",
         ]
         lines = [lhs]  # each side once: a one-factor path needs no "= 3 = 3"
@@ -266,13 +267,6 @@ class Derivation:
 def _factor_text(x: float) -> str:
     """A factor as written in a sum: six significant digits, negatives in brackets."""
     return f"({x:.6g})" if x < 0 else f"{x:.6g}"
-
-
-def _product(numbers: Sequence[float]) -> float:
-    result = 1.0
-    for x in numbers:
-        result *= x
-    return result
 
 
 def derivation(

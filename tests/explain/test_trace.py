@@ -107,12 +107,12 @@ def test_drawing_of_a_step_highlights_its_edge() -> None:
     g = examples.small_graph()
     trace = trace_backward(g.e)
     source = trace.drawing(0, backend="wasm").source
-    assert source.count("#d62728") == 2  # edge colour and edge-label colour
+    assert source.count("#d62728") == 3  # the two halves of the edge and the text on it
 
 
 def highlighted_labels(source: str) -> list[str]:
     """The labels of the edges drawn in the highlight colour, from the DOT source."""
-    return re.findall(r'label=(\S+) color="#d62728"', source)
+    return re.findall(r'label=(\S+) (?:font)?color="#d62728"', source)
 
 
 def test_each_use_of_a_parent_is_its_own_edge_and_step() -> None:
