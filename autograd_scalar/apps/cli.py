@@ -283,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_playground(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_playground(commands: argparse._SubParsersAction[_Subcommand]) -> None:
     """The `playground` subcommand: write the browser playground's site, or serve it."""
     site = commands.add_parser("playground", help="the engine live in a web page (Pyodide)")
     site.add_argument("dir", nargs="?", help="write the static site here (--serve: optional)")
