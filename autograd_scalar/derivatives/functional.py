@@ -42,7 +42,7 @@ def gradients(output: Value, wrt: Sequence[Value], create_graph: bool = False) -
         graph = Graph(output, graph.depending_on(w for w in wrt if w in graph))
     if output not in graph:
         return [Value(0.0) if create_graph else 0.0 for _ in wrt]
-    shares = reverse_mode.run(graph, 1.0, create_graph=create_graph, accumulate=False).shares
+    shares = reverse_mode.gradients(graph, 1.0, create_graph=create_graph)
     position = graph.position
     found = [shares[position[w]] if w in position else 0.0 for w in wrt]
     if create_graph:  # a constant derivative (a plain number) becomes a leaf

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..core import backward as reverse_mode
 from ..core.graph import Graph
 from ..core.ops import Number
 from ..core.value import Value
@@ -120,15 +121,10 @@ def _analytic(f: Callable[..., Value], points: list[float]) -> list[float]:
     """d f / d input_i by `backward()` on fresh leaves; other nodes' grads put back."""
     leaves = [Value(x) for x in points]
     out = _call(f, leaves)  # recorded, even inside no_grad()
-    fresh = set(leaves)
-    others = [node for node in Graph.of(out).order if node not in fresh]
-    held = [(node.grad, node.grad_value) for node in others]
-    try:
-        out.backward()
-        return [leaf.grad for leaf in leaves]
-    finally:
-        for node, (grad, grad_value) in zip(others, held):
-            node.grad, node.grad_value = grad, grad_value
+    graph = Graph.of(out)
+    shares = reverse_mode.gradients(graph)  # backward()'s own pass; no grad is changed
+    position = graph.position
+    return [float(shares[position[leaf]]) if leaf in position else 0.0 for leaf in leaves]
 
 
 def _central_differences(

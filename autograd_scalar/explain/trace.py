@@ -197,10 +197,19 @@ def trace_backward(output: Value) -> BackwardTrace:
     if not isinstance(output, Value):
         raise TypeError(f"trace_backward() takes a Value, got {type(output).__name__}")
     graph = Graph.of(output)
-    backward_pass = reverse_mode.run(graph, want_shares=True)
-    earlier = dict(zip(graph.order, backward_pass.before))
+    return reverse_mode.backward_with_contributions(
+        graph, lambda before, found: _trace(graph, before, found)
+    )
+
+
+def _trace(
+    graph: Graph, before: list[float], found: list[reverse_mode.Contribution]
+) -> BackwardTrace:
+    """The trace read off a pass: the grads before it, then each edge's contribution."""
+    output = graph.output
+    earlier = dict(zip(graph.order, before))
     start = dict(earlier)
-    start[output] = earlier[output] + backward_pass.shares[-1]  # the output is last in order
+    start[output] = earlier[output] + 1.0  # the seed
     steps = [
         ChainRuleStep(
             i,
@@ -212,6 +221,6 @@ def trace_backward(output: Value) -> BackwardTrace:
             earlier[c.edge.parent] + c.before,
             earlier[c.edge.parent] + c.after,
         )
-        for i, c in enumerate(reverse_mode.contributions(backward_pass))
+        for i, c in enumerate(found)
     ]
     return BackwardTrace(output, steps, graph.names, start)
