@@ -21,6 +21,8 @@ from .graph import Graph, topological_order
 from .ops import Number, Op
 from .recording import RECORDING
 
+__all__ = ["GradNumber", "Value", "apply", "dot", "zero_grads"]
+
 _current_mode = recording.mode.get
 
 PACKAGE = Path(__file__).resolve().parent.parent

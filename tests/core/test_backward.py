@@ -290,3 +290,51 @@ def test_assigning_a_grad_is_checked() -> None:
     assert x.grad == 0.0
     x.grad_value = None  # drops the Value gradient, keeps the number
     assert x.grad == 0.0
+
+
+# -- threads: passes over shared leaves take turns --
+
+
+def test_two_threads_backward_into_a_shared_leaf_lose_nothing() -> None:
+    import threading
+
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(30):
+            w = Value(1.0)
+            outputs = []
+            for k in range(2):
+                total = w * 0.0
+                for i in range(2000):
+                    total = total + w * float(i + k)
+                outputs.append(total)
+            start = threading.Barrier(2)
+
+            def run(y: Value, start: threading.Barrier = start) -> None:
+                start.wait(timeout=5)  # both passes at once
+                y.backward()
+
+            threads = [threading.Thread(target=run, args=(y,)) for y in outputs]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert w.grad == sum(range(2000)) + sum(range(1, 2001))
+    finally:
+        sys.setswitchinterval(old_interval)
+
+
+def test_an_interrupted_trace_leaves_every_grad_as_it_was() -> None:
+    from autograd_scalar.explain import trace
+
+    leaves, out = _graph_with_grads()
+    nodes = Graph.of(out).order
+    before = [n.grad for n in nodes]
+    sys.settrace(_tracer("_trace", 3, [0]))  # while the steps are being read off the pass
+    try:
+        with pytest.raises(Interrupt):
+            trace.trace_backward(out)
+    finally:
+        sys.settrace(None)
+    assert [n.grad for n in nodes] == before
