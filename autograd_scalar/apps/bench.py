@@ -194,7 +194,9 @@ def mlp_workloads(n_samples: int) -> Workloads:
         workloads["mlp, one dot node per neuron"]["micrograd"] = mg_backward
         workloads["training-loop step"]["micrograd"] = lambda: training_step(mg, data)
     per_op_row = workloads.pop("mlp, one node per op")
-    paused = {engine: partial(_collector_off, run) for engine, run in per_op_row.items()}
+    paused: dict[str, Callable[[], object]] = {
+        engine: partial(_collector_off, run) for engine, run in per_op_row.items()
+    }
     return {
         "mlp, one node per op": per_op_row,
         "mlp, one node per op, collector off": paused,
