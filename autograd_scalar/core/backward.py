@@ -1,25 +1,29 @@
 """Reverse mode: the chain rule applied once per edge, from the output back to the inputs.
 
-Two loops, both over a `Graph` snapshot in reverse topological order, so a node's gradient
-is complete (summed over all its children) before it is passed on to its parents:
+`chain_rule` is the whole algorithm: walk a topological order backwards, so that a node's
+gradient is complete (summed over all its children) before it passes it on to its parents.
+Everything else here is what three callers need around it:
 
-- `_accumulate` works on floats, in each node's `grad` slot: the fast loop behind
-  `backward()`;
-- `_accumulate_as_graph` builds the gradients as `Value`s from the local derivative rules, so
-  they can be differentiated again (`create_graph=True`).
+- `backward(graph, gradient, create_graph)` adds the pass's gradients to every `.grad`
+  (what `Value.backward()` runs);
+- `gradients(graph, gradient, create_graph)` returns them and leaves every `.grad` as it was
+  (the functional API, paths, the adjoint trace);
+- `backward_with_contributions(graph, read)` is `backward` that also hands each edge's
+  contribution, in the order the pass took the edges, to `read` (the step-through trace).
 
-`run` does the bookkeeping around them, once for every caller (`backward`, the functional
-API, the trace): it sets earlier grads aside, seeds the output, runs the loop, and either
-adds this pass's gradients to the earlier ones or puts the earlier ones back. If anything
-fails part way, even a KeyboardInterrupt, every grad is put back as it was.
+A pass holds one lock from start to end, so two threads differentiating graphs that share
+nodes take turns instead of mixing their sums; and if a pass fails part way (a second
+derivative outside its domain, an anomaly, even a KeyboardInterrupt), every grad is put back
+as it was.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from . import recording
 from .graph import Edge, Graph
@@ -28,90 +32,114 @@ from .ops import Scalar, is_plain
 if TYPE_CHECKING:
     from .value import Value
 
+__all__ = [
+    "Contribution",
+    "backward",
+    "backward_with_contributions",
+    "chain_rule",
+    "contributions",
+    "edges_in_backward_order",
+    "gradients",
+    "local_derivatives_as_values",
+]
 
-@dataclass(frozen=True)
-class Pass:
-    """One backward pass: the grads before it and its own share, node by node in graph order.
-
-    `shares[i]` is d output / d `graph.order[i]` (times the starting gradient); it is a
-    `Value` for the nodes a `create_graph` pass reached. Empty unless asked for (`run`).
-    """
-
-    graph: Graph
-    before: list[float]
-    shares: list[Scalar]
+T = TypeVar("T")
 
 
-def run(
-    graph: Graph,
-    gradient: Scalar = 1.0,
-    create_graph: bool = False,
-    accumulate: bool = True,
-    want_shares: bool = False,
-) -> Pass:
-    """Backpropagate `gradient` from the output; add the result to `.grad` (`accumulate`).
+def chain_rule(order: Sequence[Value]) -> None:
+    """Each edge adds local derivative × the child's grad to its parent's grad, children
+    taken from the output (last in `order`) back. The output's grad is the seed."""
+    for node in reversed(order):
+        grad = node._grad
+        for parent, local in zip(node.parents, node.local_grads):
+            parent._grad += local * grad
 
-    With `accumulate=False` no grad is left changed: the pass's gradients are only returned. With
-    `create_graph=True` the gradients are built as `Value`s (recorded even inside
-    `no_grad()`, as in PyTorch); `.grad` gets their numbers and `.grad_value` the `Value`s.
-    The returned `Pass` holds this pass's own gradients when they were computed apart
-    (`create_graph`, `accumulate=False`) or asked for (`want_shares`); else `shares` is empty.
+
+_pass_lock = threading.RLock()
+"""Held for a whole pass: the pass computes in the nodes' grad slots, so passes take turns."""
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def _one_pass_at_a_time(entry: F) -> F:
+    """Run `entry` holding the pass lock (from another thread, a pass waits its turn)."""
+
+    @functools.wraps(entry)
+    def locked(*args: object, **kwargs: object) -> object:
+        with _pass_lock:
+            return entry(*args, **kwargs)
+
+    return locked  # type: ignore[return-value]
+
+
+@_one_pass_at_a_time
+def backward(graph: Graph, gradient: Scalar = 1.0, create_graph: bool = False) -> None:
+    """Add d output / d node × `gradient` to every node's `.grad`.
+
+    With `create_graph=True` the gradients are built as `Value`s (recorded even inside
+    `no_grad()`, as in PyTorch), so they can be differentiated again.
     """
     order = graph.order
-    before = [node.grad for node in order]
-    # grad_value is kept in step with grad; until a create_graph pass has made one, there is
-    # none to keep, and the float pass skips that work
-    graph_grads = create_graph or _graph_grads_made
-    before_values = [node.grad_value for node in order] if graph_grads else None
-    anomaly = recording.is_anomaly_enabled()
-    shares: list[Scalar] = []
+    before = [node._grad for node in order]
     try:
-        if create_graph:
-            shares = _accumulate_as_graph(graph, gradient)
-        else:
-            _accumulate_floats(graph, gradient)
-            if want_shares or not accumulate or graph_grads or anomaly:
-                shares = [node.grad for node in order]
-        if anomaly:
-            _check_finite(graph, shares)
-        if not accumulate:
-            _put_back(order, before)
-        elif before_values is not None:
-            with recording.enable_grad():  # the sums with earlier grads stay differentiable
-                _add_to_grads(order, before, before_values, shares, create_graph)
-        else:
-            for node, earlier in zip(order, before):
-                node.grad += earlier
-        return Pass(graph, before, shares)  # inside the try: even this line can be undone
+        _pass(graph, gradient, create_graph, before)
+        _add_to_grads(order, before)
     except BaseException:
-        _put_back(order, before, before_values)
+        _put_back(order, before)
         raise
 
 
-_graph_grads_made = False
-"""Whether any create_graph pass has stored a `grad_value` yet (in any thread)."""
+@_one_pass_at_a_time
+def gradients(graph: Graph, gradient: Scalar = 1.0, create_graph: bool = False) -> list[Scalar]:
+    """d output / d node × `gradient` for each node of `graph.order`; no `.grad` changes."""
+    before = [node._grad for node in graph.order]
+    try:
+        _pass(graph, gradient, create_graph, before)
+        return [node._grad for node in graph.order]
+    finally:
+        _put_back(graph.order, before)
 
 
-def _accumulate_floats(graph: Graph, gradient: Scalar) -> None:
-    """This pass's gradients, computed in the `grad` slots (which the caller puts right)."""
+@_one_pass_at_a_time
+def backward_with_contributions(
+    graph: Graph, read: Callable[[list[float], list[Contribution]], T]
+) -> T:
+    """`backward(graph)`, handing `read` the grads before it and each edge's contribution;
+    returns what `read` returns. The grads change only once `read` has returned, so a
+    failure in it (a KeyboardInterrupt say) leaves them as they were too."""
     order = graph.order
-    for node in order:
-        node.grad = 0.0
-    graph.output.grad = _number(gradient)
-    _accumulate(order)
+    before = [node._grad for node in order]
+    try:
+        _pass(graph, 1.0, False, before)
+        shares = [node._grad for node in order]
+        found = read([_number(g) for g in before], contributions(graph, shares))
+        _add_to_grads(order, before)
+        return found
+    except BaseException:
+        _put_back(order, before)
+        raise
 
 
-def _accumulate(order: Sequence[Value]) -> None:
-    """The chain rule on floats: each edge adds local derivative × the child's grad."""
-    for node in reversed(order):
-        grad = node.grad
-        for parent, local in zip(node.parents, node.local_grads):
-            parent.grad += local * grad
+def _pass(graph: Graph, gradient: Scalar, create_graph: bool, before: list[Scalar]) -> None:
+    """This pass's own gradient of each node, left in its grad slot (the caller then adds
+    the earlier grads back, or puts them back)."""
+    order = graph.order
+    if create_graph:
+        shares = _chain_rule_as_graph(graph, gradient)
+        for node, share in zip(order, shares):
+            node._grad = share
+    else:
+        for node in order:
+            node._grad = 0.0
+        graph.output._grad = _number(gradient)
+        chain_rule(order)
+    if recording.is_anomaly_enabled():
+        _check_finite(graph, [node._grad for node in order], before)
 
 
-def _accumulate_as_graph(graph: Graph, gradient: Scalar) -> list[Scalar]:
+def _chain_rule_as_graph(graph: Graph, gradient: Scalar) -> list[Scalar]:
     """The chain rule on `Value`s: local derivatives re-derived as graph nodes, so the
-    gradients are differentiable. No `grad` slot is touched."""
+    gradients are differentiable. Every node reached gets a `Value` gradient."""
     position = graph.position
     shares: list[Scalar] = [0.0] * len(graph.order)
     shares[-1] = gradient
@@ -126,7 +154,16 @@ def _accumulate_as_graph(graph: Graph, gradient: Scalar) -> list[Scalar]:
                     continue
                 added = local if _is_exactly(grad, 1.0) else local * grad
                 shares[j] = added if _is_exactly(shares[j], 0.0) else shares[j] + added
+    for i, share in enumerate(shares):
+        if is_plain(share) and share != 0:
+            shares[i] = _constant(share)
     return shares
+
+
+def _constant(number: float) -> Value:
+    from .value import Value  # value.py imports this module: import at call time
+
+    return Value(number)
 
 
 def _is_exactly(x: Scalar, number: float) -> bool:
@@ -142,41 +179,27 @@ def local_derivatives_as_values(node: Value) -> tuple[Scalar, ...]:
     return op.derivative(*inputs, node)
 
 
-def _add_to_grads(
-    order: Sequence[Value],
-    before: list[float],
-    before_values: list[Value | None],
-    shares: list[Scalar],
-    create_graph: bool,
-) -> None:
-    """Add each share to `grad`, and to `grad_value`, the same gradient as a `Value`: a
-    create_graph pass gives every node it reaches one (a plain-number share as a constant
-    leaf); a float pass adds its number to those that have one."""
-    from .value import Value  # value.py imports this module: import at call time
-
-    global _graph_grads_made
-    _graph_grads_made = True
-    for node, earlier, earlier_value, share in zip(order, before, before_values, shares):
-        plain = is_plain(share)
-        node.grad = earlier + (share if plain else share.data)
-        if plain and share == 0:
-            continue
-        if earlier_value is not None:
-            node.grad_value = earlier_value + share
-        elif not plain:
-            node.grad_value = share + earlier if earlier else share
-        elif create_graph:
-            node.grad_value = Value(earlier + share)  # a constant: it depends on nothing
-
-
-def _put_back(
-    order: Sequence[Value], before: list[float], before_values: list[Value | None] | None = None
-) -> None:
+def _add_to_grads(order: Sequence[Value], before: list[Scalar]) -> None:
+    """Each node's grad (this pass's share) becomes its earlier grad plus the share. A sum
+    that involves a `Value` gradient is recorded, so it stays differentiable."""
     for node, earlier in zip(order, before):
-        node.grad = earlier
-    if before_values is not None:
-        for node, earlier_value in zip(order, before_values):
-            node.grad_value = earlier_value
+        if type(earlier) is float and type(node._grad) is float:
+            node._grad += earlier
+        else:
+            with recording.enable_grad():
+                node._grad = _sum(earlier, node._grad)
+
+
+def _sum(earlier: Scalar, share: Scalar) -> Scalar:
+    """earlier + share, without a node for adding a plain 0."""
+    if _is_exactly(earlier, 0.0):
+        return share
+    return earlier if _is_exactly(share, 0.0) else earlier + share
+
+
+def _put_back(order: Sequence[Value], before: list[Scalar]) -> None:
+    for node, earlier in zip(order, before):
+        node._grad = earlier
 
 
 def edges_in_backward_order(graph: Graph) -> Iterator[Edge]:
@@ -200,9 +223,9 @@ class Contribution(NamedTuple):
     first: bool
 
 
-def contributions(backward_pass: Pass) -> list[Contribution]:
-    """Each edge in the order the pass took it, with what it added, summed as backward() sums."""
-    graph, shares = backward_pass.graph, backward_pass.shares
+def contributions(graph: Graph, shares: Sequence[Scalar]) -> list[Contribution]:
+    """Each edge in the order a pass took it, with what it added, summed as backward() sums.
+    `shares` are the pass's gradients of `graph.order` (from `gradients`)."""
     share_of = dict(zip(graph.order, shares))
     running = {graph.output: _number(share_of[graph.output])}
     found = []
@@ -216,19 +239,26 @@ def contributions(backward_pass: Pass) -> list[Contribution]:
     return found
 
 
-def _check_finite(graph: Graph, shares: list[Scalar]) -> None:
-    """Anomaly mode: name the first edge whose contribution, or whose sum, is not finite."""
-    if all(math.isfinite(_number(s)) for s in shares):
-        return
-    for c in contributions(Pass(graph, [0.0] * len(shares), shares)):
-        if not (math.isfinite(c.added) and math.isfinite(c.after)):
-            names, child, parent = graph.names, c.edge.child, c.edge.parent
+def _check_finite(graph: Graph, shares: list[Scalar], before: list[Scalar]) -> None:
+    """Anomaly mode: name the first edge whose contribution, or whose sum, is not finite,
+    or the node whose sum with its earlier grad overflows."""
+    if not all(math.isfinite(_number(s)) for s in shares):
+        for c in contributions(graph, shares):
+            if not (math.isfinite(c.added) and math.isfinite(c.after)):
+                names, child, parent = graph.names, c.edge.child, c.edge.parent
+                raise FloatingPointError(
+                    f"anomaly in backward: the edge {names[child]} → {names[parent]} "
+                    f"(local derivative {c.edge.local!r}, child's grad {c.upstream!r}) made "
+                    f"{names[parent]}'s grad {c.after!r}"
+                )
+    for node, earlier, share in zip(graph.order, before, shares):
+        total = _number(earlier) + _number(share)
+        if not math.isfinite(total) and math.isfinite(_number(earlier)):
             raise FloatingPointError(
-                f"anomaly in backward: the edge {names[child]} → {names[parent]} "
-                f"(local derivative {c.edge.local!r}, child's grad {c.upstream!r}) made "
-                f"{names[parent]}'s grad {c.after!r}"
+                f"anomaly in backward: adding this pass's gradient {_number(share)!r} to "
+                f"{graph.names[node]}'s earlier grad {_number(earlier)!r} gives {total!r}"
             )
 
 
 def _number(x: Scalar) -> float:
-    return float(x) if is_plain(x) else float(x.data)
+    return float(x) if is_plain(x) else float(x._data)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from .value import Value
 
+__all__ = ["Edge", "Graph", "topological_order"]
+
 SUBSCRIPTS = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -22,27 +24,28 @@ def topological_order(output: Value, reading: bool = False) -> list[Value]:
     """Every node `output` depends on, each after all of its parents; `output` last.
 
     Depth-first with an explicit stack instead of recursion, so a chain of a million ops
-    needs no deep Python call stack. A node is pushed, then its parents above it; when it
-    comes back to the top, its parents are done and it joins the order. The last parent
-    pushed is explored first, so walking this order backwards (as `backward()` does) reaches
-    a node's first parent first. `reading=True` explores the first parent first instead:
-    the order in which the expression reads (x1 before x2), which names and drawings use.
+    needs no deep Python call stack. A node is pushed, then a marker, then its parents above
+    them; when the marker comes back to the top, its parents are done and it joins the
+    order. The last parent pushed is explored first, so walking this order backwards (as
+    `backward()` does) reaches a node's first parent first. `reading=True` explores the first
+    parent first instead: the order in which the expression reads (x1 before x2), which
+    names and drawings use.
     """
     order: list[Value] = []
-    expanded: set[Value] = set()
-    done: set[Value] = set()
-    stack = [output]
+    seen: set[Value] = set()
+    stack: list[Value | None] = [output]
     while stack:
         node = stack.pop()
-        if node in done:
-            continue
-        if node in expanded:
-            done.add(node)
-            order.append(node)
-            continue
-        expanded.add(node)
-        stack.append(node)
-        stack.extend(node.parents[::-1] if reading else node.parents)
+        if node is None:  # the marker under which a node's parents were pushed: all done
+            order.append(stack.pop())  # type: ignore[arg-type]
+        elif node not in seen:
+            seen.add(node)
+            if node.parents:
+                stack.append(node)
+                stack.append(None)
+                stack.extend(node.parents[::-1] if reading else node.parents)
+            else:
+                order.append(node)  # a leaf is done at once
     return order
 
 

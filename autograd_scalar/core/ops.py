@@ -139,7 +139,13 @@ def _power_slope(x: Scalar, c: Number, out: Scalar) -> tuple[Scalar]:
         return (0.0,)
     if _data(x) == 0 and c < 1:
         raise ValueError(f"pow: the derivative of x ** {c!r} is infinite at x = 0")
-    return (c * x ** (c - 1),)
+    try:
+        return (c * x ** (c - 1),)
+    except OverflowError:
+        raise OverflowError(
+            f"pow: the derivative of x ** {c!r} at x = {_data(x)!r}, {c!r} · x ** {c - 1!r}, "
+            "overflows a float"
+        ) from None
 
 
 def _positive_base_power(x: float, y: float) -> float:

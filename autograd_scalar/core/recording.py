@@ -10,10 +10,27 @@ recording off in another.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import ContextDecorator, contextmanager
 from contextvars import ContextVar, Token
 from typing import NamedTuple
+
+__all__ = [
+    "MODES",
+    "RECORDING",
+    "Mode",
+    "Switch",
+    "collector_paused",
+    "detect_anomaly",
+    "enable_grad",
+    "is_anomaly_enabled",
+    "is_grad_enabled",
+    "mode",
+    "nested",
+    "nesting",
+    "no_grad",
+]
 
 
 class Mode(NamedTuple):
@@ -31,35 +48,43 @@ nesting: ContextVar[int] = ContextVar("autograd_scalar_nesting", default=0)
 """How many functional transforms (`grad`, `jvp`, ...) are running f in this thread."""
 
 
-class _Switch:
-    """A context that sets some recording switches for the block and restores them after.
-    Reusable and reentrant, as PyTorch's `no_grad()` is: each entry keeps its own token."""
+class Switch(ContextDecorator):
+    """A context that sets some recording switches for the block and restores them after;
+    also a decorator (`@no_grad()`), as PyTorch's. Reusable, reentrant, and one object may be
+    entered by several threads at once: each thread keeps its own stack of entries."""
 
     def __init__(self, grad_enabled: bool | None = None, anomaly: bool | None = None) -> None:
         self.grad_enabled, self.anomaly = grad_enabled, anomaly
-        self.tokens: list[Token[Mode]] = []
+        self._entries = threading.local()
+
+    def _tokens(self) -> list[Token[Mode]]:
+        tokens: list[Token[Mode]] | None = getattr(self._entries, "tokens", None)
+        if tokens is None:
+            tokens = self._entries.tokens = []
+        return tokens
 
     def __enter__(self) -> None:
         now = mode.get()
         grad_enabled = now.grad_enabled if self.grad_enabled is None else self.grad_enabled
         anomaly = now.anomaly if self.anomaly is None else self.anomaly
-        self.tokens.append(mode.set(MODES[grad_enabled, anomaly]))
+        self._tokens().append(mode.set(MODES[grad_enabled, anomaly]))
 
     def __exit__(self, *exc_info: object) -> None:
-        mode.reset(self.tokens.pop())
+        mode.reset(self._tokens().pop())
 
 
-def no_grad() -> AbstractContextManager[None]:
+def no_grad() -> Switch:
     """Compute values without recording the graph (inference, optimizer updates).
 
-    Ops inside compute their value only: no parents, no local derivatives.
+    Ops inside compute their value only: no parents, no local derivatives. A context
+    (`with no_grad():`) or a decorator (`@no_grad()`), as in PyTorch.
     """
-    return _Switch(grad_enabled=False)
+    return Switch(grad_enabled=False)
 
 
-def enable_grad() -> AbstractContextManager[None]:
+def enable_grad() -> Switch:
     """Record the graph again inside a `no_grad()` block (the functional API uses it)."""
-    return _Switch(grad_enabled=True)
+    return Switch(grad_enabled=True)
 
 
 def is_grad_enabled() -> bool:
@@ -67,9 +92,9 @@ def is_grad_enabled() -> bool:
     return mode.get().grad_enabled
 
 
-def detect_anomaly() -> AbstractContextManager[None]:
+def detect_anomaly() -> Switch:
     """Raise at the first op, or the first backward edge, that makes a NaN or an infinity."""
-    return _Switch(anomaly=True)
+    return Switch(anomaly=True)
 
 
 def is_anomaly_enabled() -> bool:

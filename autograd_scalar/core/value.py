@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
 from pathlib import Path
 
@@ -21,21 +21,164 @@ from .graph import Graph, topological_order
 from .ops import Number, Op
 from .recording import RECORDING
 
+__all__ = ["GradNumber", "Value", "apply", "dot", "zero_grads"]
+
 _current_mode = recording.mode.get
 
 PACKAGE = Path(__file__).resolve().parent.parent
 """The package's folder: anomaly mode reports the first frame outside it (the user's line)."""
 
 
+# -- building nodes --
+
+
+class GradNumber(float):
+    """`x.grad` when the gradient is also a `Value` (after `backward(create_graph=True)`):
+    the number, which says where the differentiable gradient is if asked to go backward."""
+
+    __slots__ = ()
+
+    def backward(self, *_: object, **__: object) -> None:
+        raise TypeError(
+            "x.grad is the gradient's number (a float); after backward(create_graph=True) "
+            "the differentiable gradient is x.grad_value: write x.grad_value.backward()"
+        )
+
+
+def _checked_number(data: object, where: str) -> float:
+    """`data` as a float, or a TypeError saying what was given and what is accepted."""
+    if type(data) is float:
+        return data
+    if isinstance(data, bool) or not isinstance(data, Real):
+        raise TypeError(
+            f"{where} needs a real number (int or float), got {type(data).__name__}: {data!r}"
+        )
+    return float(data)
+
+
+def _data_of(x: Value | Number) -> float:
+    return x._data if isinstance(x, Value) else _checked_number(x, "comparison")
+
+
+def _is_number(x: object) -> bool:
+    """int or float (the common cases, checked first), or any other real number but bool."""
+    kind = type(x)
+    return kind is float or kind is int or (isinstance(x, Real) and kind is not bool)
+
+
+def _node(
+    op: Op,
+    out: float,
+    parents: tuple[Value, ...],
+    local_grads: tuple[float, ...],
+    constant: Number | None,
+) -> Value:
+    """A new node: its value, how it was made, and its local derivative to each parent."""
+    node = _new(Value)
+    node._data = out
+    node._grad = 0.0
+    node.label = ""
+    node.op = op
+    node.constant = constant
+    node.parents = parents
+    node.local_grads = local_grads
+    return node
+
+
+_new = object.__new__
+
+
+def _node_in_mode(
+    op: Op, out: float, parents: tuple[Value, ...], args: tuple[float, ...], constant: Number | None
+) -> Value:
+    """The node as the current mode has it: no parents and no derivatives under `no_grad()`
+    (its op is kept, so `backward()` can say what happened); checked under `detect_anomaly()`."""
+    mode = recording.mode.get()
+    if mode.grad_enabled:
+        node = _node(op, out, parents, op.derivative(*args, out), constant)
+    else:
+        node = _node(op, out, (), (), constant)
+    if mode.anomaly:
+        _check_finite(node, op, args)
+    return node
+
+
+# The methods below are made once per op from its row of the table: each op of a training
+# step calls its own forward and derivative, written out, and makes its node in place, which
+# is what keeps a node cheap to make. Outside the common mode (recording, no anomaly mode)
+# `_node_in_mode` decides.
+
+
+def _unary_method(op: Op, doc: str) -> Callable[[Value], Value]:
+    """`x.op()` for a one-input op of the table."""
+    forward, derivative = op.forward, op.derivative
+
+    def method(self: Value) -> Value:
+        data = self._data
+        out = forward(data)
+        if _current_mode() is not RECORDING:
+            return _node_in_mode(op, out, (self,), (data,), None)
+        node = _new(Value)
+        node._data, node._grad, node.label, node.op, node.constant = out, 0.0, "", op, None
+        node.parents, node.local_grads = (self,), derivative(data, out)
+        return node
+
+    method.__name__, method.__doc__ = op.name, doc
+    return method
+
+
+def _binary_method(op: Op, number_op: Op) -> Callable[[Value, Value | Number], Value]:
+    """`x ∘ y` for a two-input op of the table, and `x ∘ c` (`number_op`) for a number c."""
+    forward, derivative = op.forward, op.derivative
+    with_number = _number_method(number_op)
+
+    def method(self: Value, other: Value | Number) -> Value:
+        if not isinstance(other, Value):
+            return with_number(self, other)
+        a, b = self._data, other._data
+        out = forward(a, b)
+        if _current_mode() is not RECORDING:
+            return _node_in_mode(op, out, (self, other), (a, b), None)
+        node = _new(Value)
+        node._data, node._grad, node.label, node.op, node.constant = out, 0.0, "", op, None
+        node.parents, node.local_grads = (self, other), derivative(a, b, out)
+        return node
+
+    method.__name__ = op.name
+    return method
+
+
+def _number_method(op: Op) -> Callable[[Value, Number], Value]:
+    """`x ∘ c` or `c ∘ x` with a plain number c, which is kept in `node.constant`."""
+    forward, derivative = op.forward, op.derivative
+
+    def method(self: Value, c: Number) -> Value:
+        kind = type(c)
+        if kind is not float and kind is not int:
+            if not _is_number(c):
+                return NotImplemented  # type: ignore[no-any-return]  # Python tries the other side
+            c = float(c)  # Fraction, numpy scalars ...: plain float arithmetic from here on
+        data = self._data
+        out = forward(data, c)
+        if _current_mode() is not RECORDING:
+            return _node_in_mode(op, out, (self,), (data, c), c)
+        node = _new(Value)
+        node._data, node._grad, node.label, node.op, node.constant = out, 0.0, "", op, c
+        node.parents, node.local_grads = (self,), derivative(data, c, out)
+        return node
+
+    method.__name__ = op.name
+    return method
+
+
 class Value:
     """A scalar in a computation graph: its data, its grad and how it was computed."""
 
-    __slots__ = ("data", "grad", "grad_value", "parents", "local_grads", "op", "constant", "label")
+    __slots__ = ("_data", "_grad", "parents", "local_grads", "op", "constant", "label")
 
     def __init__(self, data: Number, label: str = "") -> None:
-        self.data: float = _checked_number(data, "Value")
-        self.grad: float = 0.0
-        self.grad_value: Value | None = None
+        self._data: float = _checked_number(data, "Value")
+        self._grad: float | Value = 0.0
         self.parents: tuple[Value, ...] = ()
         self.local_grads: tuple[float, ...] = ()
         self.op: Op | None = None
@@ -43,6 +186,52 @@ class Value:
         if not isinstance(label, str):
             raise TypeError(f"label must be a str, got {type(label).__name__}: {label!r}")
         self.label = label
+
+    @property
+    def data(self) -> float:
+        """The number this node holds. Assigning checks it as `Value(...)` does."""
+        return self._data
+
+    @data.setter
+    def data(self, number: Number) -> None:
+        self._data = _checked_number(number, "Value.data")
+
+    @property
+    def grad(self) -> float:
+        """d output / d self, summed over the `backward()` calls so far: always a number.
+
+        After `backward(create_graph=True)` the same gradient is also a `Value`, in
+        `grad_value`; `x.grad = 0.0` or `x.grad = None` ("no gradient yet") resets both.
+        """
+        grad = self._grad
+        if type(grad) is float:
+            return grad
+        return GradNumber(grad._data) if isinstance(grad, Value) else float(grad)
+
+    @grad.setter
+    def grad(self, grad: Value | Number | None) -> None:
+        if grad is None:
+            self._grad = 0.0
+        elif isinstance(grad, Value):
+            self._grad = grad
+        else:
+            self._grad = _checked_number(grad, "Value.grad")
+
+    @property
+    def grad_value(self) -> Value | None:
+        """The gradient as a differentiable `Value`, after `backward(create_graph=True)`;
+        else None. It is the same gradient as `grad` (one store holds both)."""
+        grad = self._grad
+        return grad if isinstance(grad, Value) else None
+
+    @grad_value.setter
+    def grad_value(self, grad: Value | None) -> None:
+        if grad is None:  # drop the graph of the gradient, keep its number
+            self._grad = self.grad + 0.0
+        elif isinstance(grad, Value):
+            self._grad = grad
+        else:
+            raise TypeError(f"grad_value must be a Value or None, got {type(grad).__name__}")
 
     def __repr__(self) -> str:
         fields = [f"data={self.data!r}", f"grad={self.grad!r}"]
@@ -52,79 +241,33 @@ class Value:
             fields.append(f"label={self.label!r}")
         return f"Value({', '.join(fields)})"
 
-    # -- arithmetic: each operator picks its op from the table in ops.py --
+    # -- arithmetic: each operator is made from its row of the table in ops.py (below) --
 
-    def __add__(self, other: Value | Number) -> Value:
-        return _binary(ops.ADD, ops.ADD_NUMBER, self, other)
-
-    __radd__ = __add__
-
-    def __sub__(self, other: Value | Number) -> Value:
-        return _binary(ops.SUB, ops.SUB_NUMBER, self, other)
-
-    def __rsub__(self, other: Number) -> Value:
-        return _with_number(ops.NUMBER_SUB, self, other)
-
-    def __mul__(self, other: Value | Number) -> Value:
-        return _binary(ops.MUL, ops.MUL_NUMBER, self, other)
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, other: Value | Number) -> Value:
-        return _binary(ops.DIV, ops.DIV_NUMBER, self, other)
-
-    def __rtruediv__(self, other: Number) -> Value:
-        return _with_number(ops.NUMBER_DIV, self, other)
-
-    def __pow__(self, other: Value | Number) -> Value:
-        return _binary(ops.POW, ops.POW_NUMBER, self, other)
-
-    def __rpow__(self, other: Number) -> Value:
-        return _with_number(ops.NUMBER_POW, self, other)
-
-    def __neg__(self) -> Value:
-        return _unary(ops.NEG, self)
+    __add__ = __radd__ = _binary_method(ops.ADD, ops.ADD_NUMBER)
+    __sub__ = _binary_method(ops.SUB, ops.SUB_NUMBER)
+    __rsub__ = _number_method(ops.NUMBER_SUB)
+    __mul__ = __rmul__ = _binary_method(ops.MUL, ops.MUL_NUMBER)
+    __truediv__ = _binary_method(ops.DIV, ops.DIV_NUMBER)
+    __rtruediv__ = _number_method(ops.NUMBER_DIV)
+    __pow__ = _binary_method(ops.POW, ops.POW_NUMBER)
+    __rpow__ = _number_method(ops.NUMBER_POW)
+    __neg__ = _unary_method(ops.NEG, "-x")
+    exp = _unary_method(ops.EXP, "e^x; d/dx = e^x. Raises OverflowError past about x = 709.")
+    log = _unary_method(ops.LOG, "Natural log, for x > 0; d/dx = 1/x.")
+    sqrt = _unary_method(
+        ops.SQRT, "√x, for x ≥ 0; d/dx = 1/(2√x), infinite at 0 (an error when recorded)."
+    )
+    tanh = _unary_method(ops.TANH, "tanh x; d/dx = 1 − tanh² x.")
+    sigmoid = _unary_method(ops.SIGMOID, "σ(x) = 1 / (1 + e^−x); d/dx = σ(x)(1 − σ(x)).")
+    relu = _unary_method(
+        ops.RELU, "max(0, x); d/dx = 1 for x > 0, else 0 (0 at the kink, as in PyTorch)."
+    )
+    sin = _unary_method(ops.SIN, "sin x; d/dx = cos x.")
+    cos = _unary_method(ops.COS, "cos x; d/dx = −sin x.")
+    __abs__ = abs = _unary_method(ops.ABS, "|x|; d/dx = sign(x) (0 at the kink, as in PyTorch).")
 
     def __pos__(self) -> Value:
         return self
-
-    def exp(self) -> Value:
-        """e^x; d/dx = e^x. Raises OverflowError past about x = 709."""
-        return _unary(ops.EXP, self)
-
-    def log(self) -> Value:
-        """Natural log, for x > 0; d/dx = 1/x."""
-        return _unary(ops.LOG, self)
-
-    def sqrt(self) -> Value:
-        """√x, for x ≥ 0; d/dx = 1/(2√x), infinite at 0 (an error when recorded)."""
-        return _unary(ops.SQRT, self)
-
-    def tanh(self) -> Value:
-        """tanh x; d/dx = 1 − tanh² x."""
-        return _unary(ops.TANH, self)
-
-    def sigmoid(self) -> Value:
-        """σ(x) = 1 / (1 + e^−x); d/dx = σ(x)(1 − σ(x))."""
-        return _unary(ops.SIGMOID, self)
-
-    def relu(self) -> Value:
-        """max(0, x); d/dx = 1 for x > 0, else 0 (0 at the kink, as in PyTorch)."""
-        return _unary(ops.RELU, self)
-
-    def sin(self) -> Value:
-        """sin x; d/dx = cos x."""
-        return _unary(ops.SIN, self)
-
-    def cos(self) -> Value:
-        """cos x; d/dx = −sin x."""
-        return _unary(ops.COS, self)
-
-    def __abs__(self) -> Value:
-        """|x|; d/dx = sign(x) (0 at the kink, as in PyTorch)."""
-        return _unary(ops.ABS, self)
-
-    abs = __abs__
 
     # -- comparisons and conversions: never graph nodes, never silent --
 
@@ -143,20 +286,20 @@ class Value:
     __hash__ = object.__hash__
 
     def __lt__(self, other: Value | Number) -> bool:
-        return self.data < _data_of(other)
+        return self._data < _data_of(other)
 
     def __le__(self, other: Value | Number) -> bool:
-        return self.data <= _data_of(other)
+        return self._data <= _data_of(other)
 
     def __gt__(self, other: Value | Number) -> bool:
-        return self.data > _data_of(other)
+        return self._data > _data_of(other)
 
     def __ge__(self, other: Value | Number) -> bool:
-        return self.data >= _data_of(other)
+        return self._data >= _data_of(other)
 
     def __bool__(self) -> bool:
         """`if x:` tests the data (x ≠ 0), as PyTorch does for a one-element tensor."""
-        return self.data != 0
+        return self._data != 0
 
     def __float__(self) -> float:
         """Refused: `math.exp(x)` would silently cut the graph. Use `x.exp()` or `x.item()`."""
@@ -166,9 +309,23 @@ class Value:
             "x.sin(), ...), or x.item() for the plain number"
         )
 
+    def __int__(self) -> int:
+        """Refused, as `float(x)` is: write `int(x.item())` for the plain number."""
+        raise TypeError(
+            "a Value does not turn into an int silently (it would cut the graph): "
+            "write int(x.item()) for the plain number"
+        )
+
+    def __round__(self, ndigits: int | None = None) -> float:
+        """Refused, as `float(x)` is: write `round(x.item())` for the plain number."""
+        raise TypeError(
+            "round() of a Value would cut the graph (rounding has no useful derivative): "
+            "write round(x.item()) for the plain number"
+        )
+
     def item(self) -> float:
         """The plain number (`data`): an explicit step out of the graph."""
-        return self.data
+        return self._data
 
     def detach(self) -> Value:
         """A new leaf with this value, taking no part in differentiation (as in PyTorch)."""
@@ -201,8 +358,8 @@ class Value:
         elif not isinstance(gradient, Value):
             gradient = _checked_number(gradient, "backward(gradient)")
         elif not create_graph:
-            gradient = gradient.data
-        reverse_mode.run(Graph.of(self), gradient, create_graph=create_graph)
+            gradient = gradient._data
+        reverse_mode.backward(Graph.of(self), gradient, create_graph=create_graph)
 
     def zero_grad(self) -> None:
         """Reset the grad of this value and of every node it depends on to 0."""
@@ -210,106 +367,9 @@ class Value:
 
 
 def zero_grads(nodes: Iterable[Value]) -> None:
-    """Set each node's grad to 0 (and drop its `grad_value`): what every zero_grad does."""
+    """Set each node's grad to 0 (which drops its `grad_value`): what every zero_grad does."""
     for node in nodes:
-        node.grad = 0.0
-        node.grad_value = None
-
-
-# -- building nodes --
-
-
-def _checked_number(data: object, where: str) -> float:
-    """`data` as a float, or a TypeError saying what was given and what is accepted."""
-    if isinstance(data, bool) or not isinstance(data, Real):
-        raise TypeError(
-            f"{where} needs a real number (int or float), got {type(data).__name__}: {data!r}"
-        )
-    return float(data)
-
-
-def _data_of(x: Value | Number) -> float:
-    return x.data if isinstance(x, Value) else _checked_number(x, "comparison")
-
-
-def _is_number(x: object) -> bool:
-    """int or float (the common cases, checked first), or any other real number but bool."""
-    kind = type(x)
-    return kind is float or kind is int or (isinstance(x, Real) and kind is not bool)
-
-
-def _node(
-    op: Op,
-    out: float,
-    parents: tuple[Value, ...],
-    local_grads: tuple[float, ...],
-    constant: Number | None,
-) -> Value:
-    """A new node: its value, how it was made, and its local derivative to each parent."""
-    node = Value.__new__(Value)
-    node.data = out
-    node.grad = 0.0
-    node.grad_value = None
-    node.label = ""
-    node.op = op
-    node.constant = constant
-    node.parents = parents
-    node.local_grads = local_grads
-    return node
-
-
-def _node_in_mode(
-    op: Op, out: float, parents: tuple[Value, ...], args: tuple[float, ...], constant: Number | None
-) -> Value:
-    """The node as the current mode has it: no parents and no derivatives under `no_grad()`
-    (its op is kept, so `backward()` can say what happened); checked under `detect_anomaly()`."""
-    mode = recording.mode.get()
-    if mode.grad_enabled:
-        node = _node(op, out, parents, op.derivative(*args, out), constant)
-    else:
-        node = _node(op, out, (), (), constant)
-    if mode.anomaly:
-        _check_finite(node, op, args)
-    return node
-
-
-# The builders below are one per arity (unary, pair, with a number) rather than one generic
-# function: each op of a training step goes through one of them, and calling forward and
-# derivative with their arguments written out is what keeps a node cheap to make.
-
-
-def _unary(op: Op, x: Value) -> Value:
-    data = x.data
-    out = op.forward(data)
-    if _current_mode() is RECORDING:  # the common case, first and fast
-        return _node(op, out, (x,), op.derivative(data, out), None)
-    return _node_in_mode(op, out, (x,), (data,), None)
-
-
-def _pair(op: Op, x: Value, y: Value) -> Value:
-    a, b = x.data, y.data
-    out = op.forward(a, b)
-    if _current_mode() is RECORDING:
-        return _node(op, out, (x, y), op.derivative(a, b, out), None)
-    return _node_in_mode(op, out, (x, y), (a, b), None)
-
-
-def _binary(op: Op, number_op: Op, x: Value, y: Value | Number) -> Value:
-    if isinstance(y, Value):
-        return _pair(op, x, y)
-    return _with_number(number_op, x, y)
-
-
-def _with_number(op: Op, x: Value, c: Number) -> Value:
-    if not _is_number(c):
-        return NotImplemented  # type: ignore[no-any-return]  # Python then tries the other side
-    if type(c) is not int:
-        c = float(c)  # Fraction, numpy scalars ...: plain float arithmetic from here on
-    data = x.data
-    out = op.forward(data, c)
-    if _current_mode() is RECORDING:
-        return _node(op, out, (x,), op.derivative(data, c, out), c)
-    return _node_in_mode(op, out, (x,), (data, c), c)
+        node._grad = 0.0
 
 
 def apply(op: Op, *inputs: Value, constant: Number | None = None) -> Value:
@@ -326,21 +386,43 @@ def apply(op: Op, *inputs: Value, constant: Number | None = None) -> Value:
     if constant is not None:
         if not _is_number(constant):
             raise TypeError(f"{op.name}: the constant must be a real number, got {constant!r}")
-        return _with_number(op, inputs[0], constant)
-    args = tuple([x.data for x in inputs])
+        c = constant if type(constant) is int else float(constant)
+        args: tuple[float, ...] = (inputs[0]._data, c)
+    else:
+        args = tuple([x._data for x in inputs])
     out = _checked_number(op.forward(*args), f"{op.name}'s forward (its value)")
-    node = _node_in_mode(op, out, inputs, args, None)
-    if node.parents and len(node.local_grads) != len(inputs):
-        raise TypeError(
-            f"{op.name}'s derivative gave {len(node.local_grads)} local derivative(s) "
-            f"for {len(inputs)} input(s): one per input is needed"
-        )
+    if not recording.is_grad_enabled():
+        return _node_in_mode(op, out, inputs, args, constant)
+    local_grads = _checked_derivatives(op, op.derivative(*args, out), len(inputs))
+    node = _node(op, out, inputs, local_grads, None if constant is None else args[-1])
+    if recording.is_anomaly_enabled():
+        _check_finite(node, op, args)
     return node
+
+
+def _checked_derivatives(op: Op, local_grads: object, count: int) -> tuple[float, ...]:
+    """An op of one's own: its rule must give one real number per input (floats from here)."""
+    if not isinstance(local_grads, tuple) or len(local_grads) != count:
+        given = len(local_grads) if isinstance(local_grads, tuple) else repr(local_grads)
+        raise TypeError(
+            f"{op.name}'s derivative gave {given} local derivative(s) "
+            f"for {count} input(s): a tuple of one per input is needed"
+        )
+    checked = []
+    for i, local in enumerate(local_grads):
+        kind = type(local)
+        if kind is not float and kind is not int:
+            raise TypeError(
+                f"{op.name}'s derivative gave {kind.__name__} {local!r} as local derivative "
+                f"{i}: each must be a float (or int) computed from the input numbers"
+            )
+        checked.append(float(local))
+    return tuple(checked)
 
 
 def _many(op: Op, inputs: tuple[Value, ...]) -> Value:
     """An op of the table on any number of inputs (dot, linear), unchecked: fast."""
-    args = tuple([x.data for x in inputs])
+    args = tuple([x._data for x in inputs])
     out = op.forward(*args)
     if _current_mode() is RECORDING:
         return _node(op, out, inputs, op.derivative(*args, out), None)
@@ -370,7 +452,7 @@ def dot(
 
 
 def _check_finite(node: Value, op: Op, inputs: tuple[float, ...]) -> None:
-    numbers = (node.data, *node.local_grads)
+    numbers = (node._data, *node.local_grads)
     if all(math.isfinite(n) for n in numbers):
         return
     caller = next(

@@ -90,7 +90,7 @@ def _backward(graph: Graph, seed: Scalar, create_graph: bool) -> list[Scalar]:
     """d output / d node × seed for every node of `graph`, by one reverse pass; no `.grad`
     is changed. The one call into `core.backward`."""
     _counted(graph.order, forward=False)
-    return reverse_mode.run(graph, seed, create_graph=create_graph, accumulate=False).shares
+    return reverse_mode.gradients(graph, seed, create_graph=create_graph)
 
 
 def _push_forward(order: list[Value], tangents: dict[Value, float]) -> dict[Value, float]:

@@ -191,7 +191,7 @@ def compare(
 
 def _reverse_mode(graph: Graph) -> dict[Value, float]:
     """d output / d node for every node by one backward pass; no grad is left changed."""
-    shares = reverse_mode.run(graph, accumulate=False).shares
+    shares = reverse_mode.gradients(graph)
     return dict(zip(graph.order, shares))
 
 

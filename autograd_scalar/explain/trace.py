@@ -267,7 +267,19 @@ def trace_backward(output: Value, level: str = "op") -> BackwardTrace:
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
     graph = Graph.of(output)
-    earlier, start, contributions = _pass_with_contributions(graph)
+    return reverse_mode.backward_with_contributions(
+        graph, lambda before, found: _trace(graph, before, found, level)
+    )
+
+
+def _trace(
+    graph: Graph, before: list[float], found: list[reverse_mode.Contribution], level: str
+) -> BackwardTrace:
+    """The trace read off a pass: the grads before it, then each edge's contribution."""
+    output = graph.output
+    earlier = dict(zip(graph.order, before))
+    start = dict(earlier)
+    start[output] = earlier[output] + 1.0  # the seed
     steps = [
         ChainRuleStep(
             i,
@@ -279,23 +291,11 @@ def trace_backward(output: Value, level: str = "op") -> BackwardTrace:
             earlier[c.edge.parent] + c.before,
             earlier[c.edge.parent] + c.after,
         )
-        for i, c in enumerate(contributions)
+        for i, c in enumerate(found)
     ]
     if level == "op":
         return BackwardTrace(output, steps, graph.names, start)
     return _grouped(graph, steps, start, level)
-
-
-def _pass_with_contributions(
-    graph: Graph,
-) -> tuple[dict[Value, float], dict[Value, float], list[reverse_mode.Contribution]]:
-    """The one call into core: backward()'s pass, with each edge's contribution. Returns the
-    grads before the pass, the grads once the output is seeded, and the contributions."""
-    backward_pass = reverse_mode.run(graph, want_shares=True)
-    earlier = dict(zip(graph.order, backward_pass.before))
-    start = dict(earlier)
-    start[graph.output] = earlier[graph.output] + backward_pass.shares[-1]  # output is last
-    return earlier, start, reverse_mode.contributions(backward_pass)
 
 
 def _grouped(

@@ -103,10 +103,10 @@ def adjoint_trace(output: Value) -> TraceTable:
     """
     graph = _graph(output, "adjoint_trace")
     names, latex = graph.names, latex_names(graph)
-    backward_pass = reverse_mode.run(graph, accumulate=False)
+    shares = reverse_mode.gradients(graph)
     out = graph.output
     rows = [TraceRow(bar(names[out]), "1", 1.0, latex_bar(latex[out]), "1")]
-    for c in reverse_mode.contributions(backward_pass):
+    for c in reverse_mode.contributions(graph, shares):
         child, parent = c.edge.child, c.edge.parent
         operand = c.edge.use + 1 if child.parents.count(parent) > 1 else None
         text = _Update(bar(names[parent]), bar(names[child]), " · ", c.first)

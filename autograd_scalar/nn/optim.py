@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from ..core.value import Value, zero_grads
 from .modules import Module
 
+__all__ = ["SGD", "Adam", "Optimizer", "Parameters"]
+
 Parameters = Iterable[Value] | Module
 """What an optimizer takes: the parameters (`net.parameters()`), or the module itself."""
 
@@ -99,4 +101,12 @@ def _parameter_list(parameters: object) -> list[Value]:
     found = list(parameters)
     if not found or not all(isinstance(p, Value) for p in found):
         raise TypeError("an optimizer needs a non-empty list of Value parameters")
+    first: dict[Value, int] = {}
+    for i, p in enumerate(found):
+        if p in first:
+            raise ValueError(
+                f"parameter {i} is parameter {first[p]} again: an optimizer would step it "
+                "twice per step(); list each parameter once"
+            )
+        first[p] = i
     return found

@@ -48,7 +48,8 @@ def test_bench_quick_prints_every_row(capsys) -> None:
     names = [line.split("  ")[0] for line in table[1:]]
     assert names == [
         "mlp, one node per op",
-        "mlp forward+backward",
+        "mlp, one node per op, collector off",
+        "mlp, one dot node per neuron",
         "training-loop step",
         "chain of 10,000 ops",
         "wide sum of 4,096 leaves",

@@ -112,11 +112,12 @@ def _lines_run(function_name: str, create_graph: bool) -> int:
 @pytest.mark.parametrize(
     ("function_name", "create_graph"),
     [
-        ("run", False),  # its own lines: setting aside, merging
-        ("_accumulate_floats", False),  # zeroing and seeding
-        ("_accumulate", False),  # the chain rule
-        ("run", True),
-        ("_accumulate_as_graph", True),
+        ("backward", False),  # its own lines: setting aside, putting back
+        ("_pass", False),  # zeroing and seeding
+        ("chain_rule", False),  # the chain rule
+        ("_add_to_grads", False),  # merging float gradients
+        ("backward", True),
+        ("_chain_rule_as_graph", True),
         ("_add_to_grads", True),  # merging Value gradients
     ],
 )
@@ -166,7 +167,7 @@ def test_the_trace_shares_the_rollback() -> None:
     leaves, out = _graph_with_grads()
     nodes = Graph.of(out).order
     before = [n.grad for n in nodes]
-    sys.settrace(_tracer("_accumulate", 5, [0]))
+    sys.settrace(_tracer("chain_rule", 5, [0]))
     try:
         with pytest.raises(Interrupt):
             trace_backward(out)
@@ -201,9 +202,8 @@ def test_passes_report_their_own_share() -> None:
     y = x * x
     y.backward()
     graph = Graph.of(y)
-    done = reverse_mode.run(graph, accumulate=False)
-    assert done.before == [6.0, 1.0] and done.shares == [6.0, 1.0]
-    assert x.grad == 6.0  # accumulate=False leaves every grad as it was
+    assert reverse_mode.gradients(graph) == [6.0, 1.0]
+    assert x.grad == 6.0  # gradients() leaves every grad as it was
 
 
 def test_nested_grad_inside_a_backward_graph_still_works() -> None:
@@ -240,3 +240,101 @@ def test_a_constant_derivative_still_gets_a_grad_value() -> None:
     (3 * x + 1).backward(create_graph=True)
     assert x.grad == 3.0 and x.grad_value is not None and x.grad_value.data == 3.0
     assert x.grad_value.parents == ()  # it depends on nothing
+
+
+# -- one gradient per node: grad and grad_value are one store --
+
+
+def test_micrograds_reset_between_passes_keeps_higher_derivatives_exact() -> None:
+    x = Value(0.5)
+    y = x**3
+    y.backward(create_graph=True)
+    g = x.grad_value
+    assert g is not None
+    x.grad = 0.0
+    assert x.grad == 0.0 and x.grad_value is None  # both views reset together
+    g.backward(create_graph=True)
+    assert x.grad == 3.0 and x.grad_value is not None and x.grad_value.data == 3.0  # 6x
+    h = x.grad_value
+    x.grad = 0.0
+    h.backward()
+    assert x.grad == 6.0  # d³(x³)/dx³
+
+
+def test_grad_none_means_no_gradient_yet_and_the_next_pass_works() -> None:
+    x = Value(2.0)
+    (x * x).backward()
+    x.grad = None
+    assert x.grad == 0.0 and x.grad_value is None
+    (x * x).backward(create_graph=True)
+    assert x.grad == 4.0
+    x.grad = None
+    (x * 3.0).backward()
+    assert x.grad == 3.0
+
+
+def test_grad_backward_after_create_graph_says_what_to_write() -> None:
+    x = Value(3.0)
+    (x * x).backward(create_graph=True)
+    assert x.grad == 6.0 and isinstance(x.grad, float)
+    with pytest.raises(TypeError, match=r"x\.grad_value\.backward\(\)"):
+        x.grad.backward()
+    x.grad_value.backward()  # what the message says works: d/dx 2x = 2, added to 6
+    assert x.grad == 8.0
+
+
+def test_assigning_a_grad_is_checked() -> None:
+    x = Value(1.0)
+    with pytest.raises(TypeError, match="Value.grad needs a real number"):
+        x.grad = "1"
+    assert x.grad == 0.0
+    x.grad_value = None  # drops the Value gradient, keeps the number
+    assert x.grad == 0.0
+
+
+# -- threads: passes over shared leaves take turns --
+
+
+def test_two_threads_backward_into_a_shared_leaf_lose_nothing() -> None:
+    import threading
+
+    old_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(30):
+            w = Value(1.0)
+            outputs = []
+            for k in range(2):
+                total = w * 0.0
+                for i in range(2000):
+                    total = total + w * float(i + k)
+                outputs.append(total)
+            start = threading.Barrier(2)
+
+            def run(y: Value, start: threading.Barrier = start) -> None:
+                start.wait(timeout=5)  # both passes at once
+                y.backward()
+
+            threads = [threading.Thread(target=run, args=(y,)) for y in outputs]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert w.grad == sum(range(2000)) + sum(range(1, 2001))
+    finally:
+        sys.setswitchinterval(old_interval)
+
+
+def test_an_interrupted_trace_leaves_every_grad_as_it_was() -> None:
+    from autograd_scalar.explain import trace
+
+    leaves, out = _graph_with_grads()
+    nodes = Graph.of(out).order
+    before = [n.grad for n in nodes]
+    sys.settrace(_tracer("_trace", 3, [0]))  # while the steps are being read off the pass
+    try:
+        with pytest.raises(Interrupt):
+            trace.trace_backward(out)
+    finally:
+        sys.settrace(None)
+    assert [n.grad for n in nodes] == before

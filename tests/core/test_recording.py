@@ -2,6 +2,7 @@
 another, whatever the order in which threads enter and leave it."""
 
 import threading
+import time
 
 from autograd_scalar import Value, collector_paused, detect_anomaly, is_grad_enabled, no_grad
 from autograd_scalar.core.recording import is_anomaly_enabled
@@ -97,3 +98,48 @@ def test_a_no_grad_object_can_be_used_again_and_nested() -> None:
             assert not is_grad_enabled()
         assert not is_grad_enabled()
     assert is_grad_enabled()
+
+
+def test_one_no_grad_object_entered_by_two_threads() -> None:
+    shared = no_grad()
+    second_inside, first_left, errors = threading.Event(), threading.Event(), []
+
+    def first() -> None:
+        try:
+            with shared:
+                second_inside.wait(timeout=5)
+            assert is_grad_enabled()  # leaves first, while the other thread is inside
+        except BaseException as error:  # noqa: BLE001  (reported below)
+            errors.append(error)
+        finally:
+            first_left.set()
+
+    def second() -> None:
+        try:
+            with shared:
+                second_inside.set()
+                first_left.wait(timeout=5)
+                assert not is_grad_enabled()  # the other thread's exit changed nothing here
+            assert is_grad_enabled()
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    time.sleep(0.05)  # the first thread is inside before the second enters
+    threads[1].start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert is_grad_enabled()
+
+
+def test_no_grad_as_a_decorator() -> None:
+    @no_grad()
+    def infer(x: Value) -> Value:
+        return x * 2
+
+    y = infer(Value(3.0))
+    assert y.data == 6.0 and y.parents == ()
+    assert is_grad_enabled()
+    assert infer(Value(1.0)).parents == ()  # the decorated function works every call

@@ -610,3 +610,62 @@ def test_an_op_of_your_own_is_checked_as_it_runs() -> None:
         apply(Op("plus", "x + c", lambda a, c: a + c, lambda a, c, out: (1.0,),
                  takes_constant=True), x, constant="a")  # fmt: skip
     assert x.grad == 0.0 and y.grad == 0.0
+
+
+# -- assignments and conversions are checked (no silent wrong numbers) --
+
+
+def test_assigning_data_is_checked_as_the_constructor_checks() -> None:
+    import numpy as np
+
+    x = Value(1.0)
+    for bad in ("abc", None, True, [1.0]):
+        with pytest.raises(TypeError, match="Value.data needs a real number"):
+            x.data = bad
+        assert x.data == 1.0
+    x.data = np.float32(0.5)  # any real number becomes a plain float, as in Value(...)
+    assert type(x.data) is float and type((x * 2).data) is float
+    x.data = 3
+    assert type(x.data) is float and (x * 2).data == 6.0
+
+
+def test_int_and_round_explain_as_float_does() -> None:
+    x = Value(2.5)
+    with pytest.raises(TypeError, match=r"int\(x\.item\(\)\)"):
+        int(x)
+    with pytest.raises(TypeError, match=r"round\(x\.item\(\)\)"):
+        round(x)
+
+
+def test_a_tiny_base_to_a_negative_power_names_pow_and_its_derivative() -> None:
+    x = Value(1e-300)
+    with pytest.raises(OverflowError, match=r"pow: the derivative of x \*\* -1 at x = 1e-300"):
+        x**-1
+    with no_grad():
+        assert (x**-1).data == 1e-300**-1  # the value alone is finite
+
+
+@pytest.mark.parametrize(
+    "bad", [Value(1.0), 1j, "0.5", None], ids=["Value", "complex", "str", "None"]
+)
+def test_an_op_of_ones_own_must_give_float_derivatives(bad: object) -> None:
+    from autograd_scalar.core.ops import Op
+
+    op = Op("odd_rule", "odd(x)", lambda x: 2 * x, lambda x, out: (bad,))
+    x = Value(1.0)
+    with pytest.raises(TypeError, match="odd_rule's derivative gave"):
+        apply(op, x)
+    assert x.grad == 0.0
+
+
+def test_an_op_of_ones_own_with_numpy_derivatives_is_refused_by_name() -> None:
+    import numpy as np
+
+    from autograd_scalar.core.ops import Op
+
+    op = Op("f32_rule", "f(x)", lambda x: 2 * x, lambda x, out: (np.float32(2),))
+    with pytest.raises(TypeError, match="f32_rule's derivative gave float32"):
+        apply(op, Value(1.0))
+    good = Op("int_rule", "g(x)", lambda x: 2 * x, lambda x, out: (2,))
+    y = apply(good, Value(1.0))
+    assert type(y.local_grads[0]) is float

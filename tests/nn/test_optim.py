@@ -118,3 +118,10 @@ def test_a_module_is_taken_as_its_parameters(optimizer) -> None:
 def test_something_else_than_parameters_is_named(optimizer, wrong) -> None:
     with pytest.raises(TypeError, match="net.parameters\\(\\)\\) or a Module, got"):
         optimizer(wrong)
+
+
+@pytest.mark.parametrize("make", [SGD, Adam])
+def test_a_parameter_listed_twice_is_refused(make) -> None:
+    w = Value(1.0)
+    with pytest.raises(ValueError, match="parameter 1 is parameter 0 again"):
+        make([w, w])
