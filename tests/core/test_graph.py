@@ -57,6 +57,12 @@ def test_push_forward_and_count_paths() -> None:
     assert graph.count_paths(g.b) == 2 and graph.count_paths(g.a) == 1
 
 
+def test_a_leaf_without_a_tangent_gets_the_float_zero() -> None:
+    g = examples.small_graph()
+    slope = Graph.of(g.e).push_forward({g.b: 1.0})[g.a]
+    assert slope == 0.0 and type(slope) is float  # not the int sum([]) gives
+
+
 def test_depending_on_keeps_what_lies_downstream() -> None:
     g = examples.small_graph()
     graph = Graph.of(g.e)
