@@ -174,7 +174,10 @@ class Graph:
                 pushed[node] = tangents[node]
             else:
                 pushed[node] = sum(  # start at 0.0: a constant's tangent is the float 0.0
-                    (local * pushed[parent] for parent, local in zip(node.parents, node.local_grads)),
+                    (
+                        local * pushed[parent]
+                        for parent, local in zip(node.parents, node.local_grads)
+                    ),
                     0.0,
                 )
         return pushed

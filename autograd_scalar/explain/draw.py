@@ -33,7 +33,6 @@ __all__ = [
     "draw",
     "drawn_edge_titles",
     "fit_to_width",
-    "fmt",  # defined in .text; trace.py still imports it from here
     "render",
 ]
 

@@ -1,5 +1,6 @@
 """The backward stepper as one web page, and as notebook output: one drawing, each step's
-colours, numbers and caption as data, and the stepper script (`static/stepper.js`).
+colours, numbers and caption as data (`trace.stepper_data`, the only thing this module
+reads), and the stepper script (`static/stepper.js`).
 
 Everything is inline (the SVG drawing, the data, the style, the script): the page loads
 nothing from the network, so it works from a disk, a course site or GitHub Pages.
@@ -11,14 +12,9 @@ import html
 import itertools
 import json
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .text import visible
-
-if TYPE_CHECKING:
-    from .trace import BackwardTrace
-
-__all__ = ["MAX_STEPS", "STYLE", "stepper_fragment", "stepper_page", "stepper_script"]
+__all__ = ["STYLE", "stepper_fragment", "stepper_page", "stepper_script"]
 
 STYLE = """
 .autograd-stepper { font-family: system-ui, sans-serif; outline: none; }
@@ -31,9 +27,6 @@ STYLE = """
 .autograd-stepper tr.current { background: #fde0e0; }
 """
 
-MAX_STEPS = 20_000
-"""Past this many steps the page's table is too long to read; trace a smaller graph."""
-
 _counter = itertools.count()
 
 
@@ -42,28 +35,15 @@ def stepper_script() -> str:
     return resources.files(__package__).joinpath("static/stepper.js").read_text(encoding="utf-8")
 
 
-def _checked(trace: BackwardTrace, max_steps: int) -> None:
-    if not trace.steps:
-        raise ValueError(f"{trace._no_steps()}: there is nothing to step through")
-    if len(trace) > max_steps:
-        raise ValueError(
-            f"the trace has {len(trace)} steps, more than max_steps={max_steps}: trace a "
-            "smaller graph, step at level='neuron', or raise max_steps"
-        )
-
-
 def _json(data: object) -> str:
     """JSON that is safe inside a <script> element (no `</`, every non-ASCII escaped)."""
     return json.dumps(data, ensure_ascii=True).replace("<", "\\u003c")
 
 
-def _mount(trace: BackwardTrace, element_id: str, keys: str, draw_options: Any) -> str:
+def _mount(data: dict[str, Any], element_id: str, keys: str, backend: str) -> str:
     """The stepper's element, its data and the script that mounts it there."""
     from .draw import render
-    from .trace import stepper_data
 
-    data = stepper_data(trace, **draw_options)
-    backend = draw_options.get("backend", "auto")
     svg = render(data["dot"], "svg", backend).decode("utf-8")
     return (
         f'<div id="{element_id}"></div>\n'
@@ -73,17 +53,16 @@ def _mount(trace: BackwardTrace, element_id: str, keys: str, draw_options: Any) 
     )
 
 
-def stepper_fragment(trace: BackwardTrace, max_steps: int = MAX_STEPS, **draw_options: Any) -> str:
-    """The stepper as an HTML fragment for a notebook cell: style, element, data, script."""
-    _checked(trace, max_steps)
+def stepper_fragment(data: dict[str, Any], backend: str = "auto") -> str:
+    """The stepper as an HTML fragment for a notebook cell: style, element, data, script.
+    `data` is a trace's per-step data (`trace.stepper_data`)."""
     element = f"autograd-stepper-{next(_counter)}"
-    return f"<style>{STYLE}</style>\n{_mount(trace, element, 'root', draw_options)}"
+    return f"<style>{STYLE}</style>\n{_mount(data, element, 'root', backend)}"
 
 
-def stepper_page(trace: BackwardTrace, max_steps: int = MAX_STEPS, **draw_options: Any) -> str:
-    """The whole page as text. `draw_options` go to the drawing (rankdir, backend, ...)."""
-    _checked(trace, max_steps)
-    title = visible(f"backward() step by step: {trace.names[trace.output]}")
+def stepper_page(data: dict[str, Any], backend: str = "auto") -> str:
+    """The whole page as text, from a trace's per-step data (`trace.stepper_data`)."""
+    title = data["title"]
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -93,8 +72,8 @@ def stepper_page(trace: BackwardTrace, max_steps: int = MAX_STEPS, **draw_option
 </head>
 <body>
 <h1>{html.escape(title)}</h1>
-<p>← and → step too. {_advice(trace.level)}</p>
-{_mount(trace, "stepper", "document", draw_options)}
+<p>← and → step too. {_advice(data["level"])}</p>
+{_mount(data, "stepper", "document", backend)}
 </body>
 </html>
 """

@@ -22,12 +22,14 @@ from typing import Any
 from ..core import backward as reverse_mode
 from ..core.graph import Edge, Graph
 from ..core.value import Value
-from .draw import HIGHLIGHT, Drawing, draw, drawn_edge_titles, fmt
-from .text import visible
+from .draw import HIGHLIGHT, Drawing, draw, drawn_edge_titles
+from .page import stepper_fragment, stepper_page
+from .text import fmt, visible
 from .views import layers, neuron_edges, neurons
 
 __all__ = [
     "LEVELS",
+    "MAX_STEPS",
     "BackwardTrace",
     "ChainRuleStep",
     "PassingStep",
@@ -37,6 +39,9 @@ __all__ = [
 ]
 
 LEVELS = ("op", "neuron", "layer")
+
+MAX_STEPS = 20_000
+"""Past this many steps a stepper's table is too long to read; trace a smaller graph."""
 
 
 @dataclass(frozen=True)
@@ -209,12 +214,12 @@ class BackwardTrace:
         The page is written to a temporary file beside `path`, then put in its place: a
         failure leaves an earlier page as it was. `path` must end in .html or .htm.
         """
-        from .page import MAX_STEPS, stepper_page
-
         path = Path(path)
         if path.suffix.lower() not in (".html", ".htm"):
             raise ValueError(f"save_html writes a web page: {str(path)!r} must end in .html")
-        page = stepper_page(self, MAX_STEPS if max_steps is None else max_steps, **draw_options)
+        self._check_steppable(MAX_STEPS if max_steps is None else max_steps)
+        backend = draw_options.get("backend", "auto")
+        page = stepper_page(stepper_data(self, **draw_options), backend)
         temporary = path.with_name(f".{path.name}.tmp")
         try:
             temporary.write_text(page, encoding="utf-8", errors="backslashreplace")
@@ -222,6 +227,16 @@ class BackwardTrace:
         finally:
             temporary.unlink(missing_ok=True)
         return path
+
+    def _check_steppable(self, max_steps: int) -> None:
+        """A page needs a step to show, and a table short enough to read."""
+        if not self.steps:
+            raise ValueError(f"{self._no_steps()}: there is nothing to step through")
+        if len(self) > max_steps:
+            raise ValueError(
+                f"the trace has {len(self)} steps, more than max_steps={max_steps}: trace a "
+                "smaller graph, step at level='neuron', or raise max_steps"
+            )
 
     def stepper(self, **draw_options: Any) -> Stepper | BackwardTrace:
         """The stepper for a notebook: the page's script inline in the cell's HTML output, so
@@ -243,9 +258,9 @@ class Stepper:
         return str(self.trace)
 
     def _repr_html_(self) -> str:
-        from .page import stepper_fragment
-
-        return stepper_fragment(self.trace, **self.draw_options)
+        self.trace._check_steppable(MAX_STEPS)
+        data = stepper_data(self.trace, **self.draw_options)
+        return stepper_fragment(data, self.draw_options.get("backend", "auto"))
 
 
 def _changes(step: Step) -> tuple[tuple[Value, float, float], ...]:
@@ -393,6 +408,7 @@ def stepper_data(trace: BackwardTrace, **draw_options: Any) -> dict[str, Any]:
         )
     return {
         "title": visible(f"backward() step by step: {trace.names[trace.output]}"),
+        "level": trace.level,
         "dot": picture.source,
         "start": {names[n]: f"grad {fmt(g)}" for n, g in trace.start.items() if n in names},
         "steps": steps,

@@ -237,13 +237,16 @@ def test_the_stepper_moves_in_the_page(browser_page) -> None:
     assert page.inner_text("#view-stepper .caption").startswith("step 0 of 0–4")
     page.click("#view-stepper .next")
     assert page.inner_text("#view-stepper .caption").startswith("step 1 of 0–4")
-    assert page.eval_on_selector_all("#view-stepper g.edge.lit", "gs => gs.length") == 1
+    assert (
+        page.eval_on_selector_all("#view-stepper g.edge.lit", "gs => gs.length") == 2
+    )  # the edge, drawn in two halves through its number
     # the moons network is stepped neuron by neuron
     run_and_wait(page, lambda: page.select_option("#examples", "moons MLP"))
     page.click("button[data-view=stepper]")
     caption = page.inner_text("#view-stepper .caption")
     assert re.match(r"step 0 of 0–16: L2\.n0 passes its grad", caption)  # 1 + 8 + 8 neurons
-    assert page.eval_on_selector_all("#view-stepper g.edge.lit", "gs => gs.length") == 8
+    lit = page.eval_on_selector_all("#view-stepper g.edge.lit", "gs => gs.length")
+    assert lit == 8  # the pieces of its 8 input edges, as drawn
     page.click("#view-stepper .next")
     assert re.match(r"step 1 of 0–16: L1\.n0 passes", page.inner_text("#view-stepper .caption"))
 

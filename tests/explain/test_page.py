@@ -15,7 +15,7 @@ import pytest
 
 from autograd_scalar import Value
 from autograd_scalar.apps import examples
-from autograd_scalar.explain.page import stepper_page, stepper_script
+from autograd_scalar.explain.page import stepper_script
 from autograd_scalar.explain.trace import trace_backward
 from autograd_scalar.nn import MLP
 
@@ -62,9 +62,10 @@ def test_an_mlp_page_stays_small(tmp_path) -> None:
     assert op.stat().st_size < 400_000 and neuron.stat().st_size < 150_000
 
 
-def test_a_leaf_has_no_page() -> None:
+def test_a_leaf_has_no_page(tmp_path) -> None:
     with pytest.raises(ValueError, match="nothing to step through"):
-        stepper_page(trace_backward(Value(1.0)))
+        trace_backward(Value(1.0)).save_html(tmp_path / "leaf.html")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_trace_too_long_for_a_page_is_refused_and_nothing_written(tmp_path) -> None:
