@@ -34,12 +34,11 @@ from typing import TYPE_CHECKING, Any
 from ..core import ops
 from ..core.backward import edges_in_backward_order
 from ..core.graph import Graph
-from ..core.ops import Op
 from ..core.recording import enable_grad
 from ..core.value import Value
 from ..forms import op_forms
 from ..forms.notation import bar, product
-from ..forms.op_forms import DOMAIN_OPS, forward_code, has_forms, local_codes, number_code
+from ..forms.op_forms import forward_code, local_codes, may_fail, number_code
 
 if TYPE_CHECKING:
     import numpy as np
@@ -83,7 +82,7 @@ class Program:
             for node in self.graph.reading_order
         ]
         self.function: Callable[..., tuple[float, Gradients]] = _load(
-            self._write(module="", comments=False), self._extras()
+            self._write(module="", comments=False)
         )
         self._array_function: Callable[..., Any] | None = None
         self._recorder: Callable[..., Value] | None = None
@@ -117,10 +116,6 @@ class Program:
     def _write(self, module: str, comments: bool) -> str:
         """The program as a module: imports, the engine helpers it calls, the function."""
         head = ["import numpy as np"] if module else ["import math"]
-        extras = self._custom_ops()
-        if extras:
-            head.append("from autograd_scalar.core.ops import OPS")
-            head += [f"{variable} = OPS[{op.name!r}]" for op, variable in extras.items()]
         body = self._forward_lines(module, comments) + self._adjoint_lines(module, comments)
         calls = "\n".join(line for line in body if "_" in line and "(" in line)
         helpers = [] if module else _helper_sources(calls)
@@ -133,11 +128,6 @@ class Program:
     def forward_source(self, module: str) -> str:
         """The forward lines alone, a function of the inputs over `module`'s arrays ("jnp",
         "torch" or "np") that returns the output: what the exporters write."""
-        custom = [op.name for op in self._custom_ops()]
-        if custom:
-            raise NotImplementedError(
-                f"the ops {custom} have no {module} form (only the built-in ops do)"
-            )
         head = {"np": ["import numpy as np"], "jnp": ["import jax", "import jax.numpy as jnp"]}
         imports = head.get(module, [f"import {module}"])
         out = self.variables[self.graph.output]
@@ -155,7 +145,6 @@ class Program:
     def _forward_lines(self, module: str, comments: bool, checks: bool = True) -> list[str]:
         lines = ["    # forward: the primal trace, one line per node"]
         inputs = set(self.inputs)
-        extras = self._custom_ops()
         for line in self._lines:
             node, name = line.node, self.graph.names[line.node]
             if node in inputs:
@@ -166,12 +155,9 @@ class Program:
                 continue
             op = node.op
             comment = f"  # {name} = {self._shown(node)}" if comments else ""
-            if has_forms(op):
-                code = forward_code(op, line.operands, node.constant, module=module)
-                lines.append(f"    {line.variable} = {code}{comment}")
-            else:
-                lines += _custom_forward(line, extras[op], module, comment, self._needed)
-            if module and checks and (op.name in DOMAIN_OPS or not has_forms(op)):
+            code = forward_code(op, line.operands, node.constant, module=module)
+            lines.append(f"    {line.variable} = {code}{comment}")
+            if module and checks and may_fail(op, len(line.operands), node.constant):
                 lines.append(f"    _finite({line.variable})")
         return lines
 
@@ -208,8 +194,6 @@ class Program:
         """d child / d parent for each parent, as code."""
         op, variable = child.op, self.variables[child]
         assert op is not None
-        if not has_forms(op):
-            return [f"_d_{variable}[{i}]" for i in range(len(child.parents))]
         operands = [self.variables[p] for p in child.parents]
         return local_codes(op, operands, child.constant, variable, module)
 
@@ -217,18 +201,6 @@ class Program:
         out = self.variables[self.graph.output]
         grads = [f"{self.variables[x]}_bar" for x in self.inputs]
         return f"    return {out}, ({', '.join(grads)}{',' if len(grads) == 1 else ''})"
-
-    def _custom_ops(self) -> dict[Op, str]:
-        """The ops of the graph with no written form, each with the variable that holds it."""
-        found: dict[Op, str] = {}
-        for node in self.graph.order:
-            op = node.op
-            if op is not None and node.parents and not has_forms(op) and op not in found:
-                found[op] = f"_op_{re.sub(r'[^0-9A-Za-z]', '_', op.name)}_{len(found)}"
-        return found
-
-    def _extras(self) -> dict[str, object]:
-        return {variable: op for op, variable in self._custom_ops().items()}
 
     # -- batches --
 
@@ -254,7 +226,7 @@ class Program:
         arrays, n = _batch_inputs(inputs, len(self.inputs), np)
         if self._array_function is None:
             source = self._write(module="np", comments=False)
-            self._array_function = _load(source, self._extras())
+            self._array_function = _load(source)
             self._array_function.__globals__["np"] = _MathNumpy(np)  # after its own import
         try:
             with np.errstate(all="ignore"):
@@ -381,21 +353,6 @@ def _add(target: str, term: str, module: str) -> str:
     return f"{target} = {target} + {term}" if module else f"{target} += {term}"
 
 
-def _custom_forward(
-    line: _Line, op_variable: str, module: str, comment: str, needed: set[Value]
-) -> list[str]:
-    """An op of your own: its forward and derivative functions, called as they are."""
-    node = line.node
-    args = list(line.operands) + ([number_code(node.constant)] if node.constant is not None else [])
-    call, slopes = f"{op_variable}.forward(", f"{op_variable}.derivative("
-    if module:  # one call per sample
-        call, slopes = f"_each_sample({op_variable}.forward, ", f"_each_slope({op_variable}, "
-    lines = [f"    {line.variable} = {call}{', '.join(args)}){comment}"]
-    if node in needed:
-        lines.append(f"    _d_{line.variable} = {slopes}{', '.join([*args, line.variable])})")
-    return lines
-
-
 def _helper_sources(code: str) -> list[str]:
     """The source of every engine function the code calls, and of those they call."""
     wanted: dict[str, Callable[..., Any]] = {}
@@ -420,13 +377,8 @@ def _global_names(code: Any) -> set[str]:
     return names
 
 
-def _load(source: str, extras: dict[str, object]) -> Callable[..., Any]:
-    namespace: dict[str, Any] = {
-        "_finite": _finite,
-        "_each_sample": _each_sample,
-        "_each_slope": _each_slope,
-        **extras,
-    }
+def _load(source: str) -> Callable[..., Any]:
+    namespace: dict[str, Any] = {"_finite": _finite}
     exec(compile(source, f"<{FUNCTION_NAME}>", "exec"), namespace)
     function: Callable[..., Any] = namespace[FUNCTION_NAME]
     return function
@@ -467,25 +419,6 @@ def _finite(values: Any) -> None:
 
     if not np.isfinite(values).all():
         raise _NotFinite
-
-
-def _each_sample(function: Callable[..., float], *args: Any) -> Any:
-    """An op of your own on arrays: its forward function called once per sample."""
-    import numpy as np
-
-    arrays = np.broadcast_arrays(*[np.asarray(a, dtype=float) for a in args])
-    samples = zip(*[a.ravel().tolist() for a in arrays])
-    return np.array([function(*sample) for sample in samples], dtype=float)
-
-
-def _each_slope(op: Op, *args: Any) -> tuple[Any, ...]:
-    """An op of your own on arrays: its local derivatives, one array per operand."""
-    n_operands = len(args) - 1 - op.takes_constant  # the last argument is the op's result
-    return tuple(_each_sample(_slope(op, i), *args) for i in range(n_operands))
-
-
-def _slope(op: Op, i: int) -> Callable[..., float]:
-    return lambda *args: float(op.derivative(*args)[i])
 
 
 def _batch_inputs(inputs: Sequence[object], expected: int, np: ModuleType) -> tuple[list[Any], int]:
