@@ -5,7 +5,13 @@ the output and its gradient with respect to each input: first the forward lines 
 trace, one per node), then the adjoint lines (the adjoint trace, one per edge), each with a
 comment naming the graph nodes. The source needs only `math`; ops with a domain (log, sqrt,
 division, pow, exp) call the engine's own functions, whose source comes along, so a replay
-fails with the engine's errors instead of a NaN.
+fails with the engine's errors instead of a NaN. Each op is written from its own rules
+(`forms.op_forms`); an op whose rules cannot be written is refused here, by name.
+
+The program is one snapshot: what does not depend on an input (other leaves, and what is
+computed from them alone) is written in as the number it is when the program is made, and
+`program(...)`, `.source`, `.batch` and the exports all read that one number. Variables are
+named by the program; labels appear only in comments and the docstring, escaped.
 
 The program is the graph's *shape*: new input values replay the same ops in the same order.
 Ops that branch (relu, abs) choose their branch again; an `if` in your own Python code was
@@ -72,11 +78,13 @@ class Program:
     a whole data set at once. `program.graph` is the snapshot it was written from.
     """
 
-    def __init__(self, output: Value, inputs: Sequence[Value]) -> None:
+    def __init__(self, output: Value, inputs: Sequence[Value], allow_unused: bool = False) -> None:
         self.graph = Graph.of(output)
-        self.inputs = _checked_inputs(self.graph, inputs)
-        self.variables = _variables(self.graph)
-        self._needed = set(self.graph.depending_on(self.inputs))
+        self.inputs = _checked_inputs(self.graph, inputs, allow_unused)
+        self.variables = _variables(self.graph, self.inputs)
+        self._needed = set(self.graph.depending_on(x for x in self.inputs if x in self.graph))
+        # the one snapshot: what does not depend on an input is a number, read once, here
+        self._constants = {n: n.data for n in self.graph.order if n not in self._needed}
         self._lines = [
             _Line(node, self.variables[node], tuple(self.variables[p] for p in node.parents))
             for node in self.graph.reading_order
@@ -138,9 +146,13 @@ class Program:
     def _signature(self, what: str = "") -> list[str]:
         args = ", ".join(self.variables[x] for x in self.inputs)
         out = self.graph.names[self.graph.output]
-        wrt = ", ".join(self.graph.names[x] for x in self.inputs)
+        wrt = ", ".join(self._name(x) for x in self.inputs)
         what = what or f"{out} and its gradient with respect to"
-        return [f"def {FUNCTION_NAME}({args}):", f'    """{what} {wrt}."""']
+        return [f"def {FUNCTION_NAME}({args}):", f"    {f'{what} {wrt}.'!r}"]  # labels escaped
+
+    def _name(self, node: Value) -> str:
+        """The node's name as the traces show it (an unused input: its label or variable)."""
+        return self.graph.names.get(node) or node.label or self.variables[node]
 
     def _forward_lines(self, module: str, comments: bool, checks: bool = True) -> list[str]:
         lines = ["    # forward: the primal trace, one line per node"]
@@ -149,12 +161,13 @@ class Program:
             node, name = line.node, self.graph.names[line.node]
             if node in inputs:
                 continue
-            if node.op is None or not node.parents:
-                comment = f"  # {name}" if comments else ""
-                lines.append(f"    {line.variable} = {number_code(node.data)}{comment}")
+            shown = name if node.op is None or not node.parents else f"{name} = {self._shown(node)}"
+            comment = _comment(shown) if comments else ""
+            if node in self._constants:
+                lines.append(f"    {line.variable} = {number_code(self._constants[node])}{comment}")
                 continue
             op = node.op
-            comment = f"  # {name} = {self._shown(node)}" if comments else ""
+            assert op is not None
             code = forward_code(op, line.operands, node.constant, module=module)
             lines.append(f"    {line.variable} = {code}{comment}")
             if module and checks and may_fail(op, len(line.operands), node.constant):
@@ -171,7 +184,7 @@ class Program:
         back, each child's parents in order: the order of `backward()`."""
         output, names, needed = self.graph.output, self.graph.names, self._needed
         bars = {node: f"{self.variables[node]}_bar" for node in self.graph.order}
-        seed = f"  # {bar(names[output])}" if comments else ""
+        seed = _comment(bar(names[output])) if comments else ""
         lines = ["", "    # reverse: the adjoint trace, one line per edge"]
         lines.append(f"    {bars[output]} = 1.0{seed}")
         started = {output}
@@ -185,9 +198,11 @@ class Program:
             local = codes[child][edge.use]
             line = _update(bars[parent], local, bars[child], parent not in started, module)
             if comments:
-                line += f"  # {names[child]} → {names[parent]}"
+                line += _comment(f"{names[child]} → {names[parent]}")
             lines.append(line)
             started.add(parent)
+        unused = [x for x in self.inputs if x not in started]  # no path to the output
+        lines += [f"    {bars.get(x, self.variables[x] + '_bar')} = 0.0" for x in unused]
         return lines
 
     def _local_codes(self, child: Value, module: str) -> list[str]:
@@ -291,14 +306,18 @@ def compile_program(output: Value, inputs: Sequence[Value] | None = None) -> Pro
 def compile_function(f: Callable[..., Value], *inputs: float, check_every: int = 0) -> Program:
     """Record `f` at these input values and compile it, as `jax.jit` traces a function.
 
-    The inputs take the names of `f`'s parameters. With `check_every=k`, every k-th call
-    records `f` again and raises `GraphChanged` if its graph is not the compiled one.
+    The inputs take the names of `f`'s parameters; an argument `f` ignores has gradient 0.
+    With `check_every=k`, every k-th call records `f` again and raises `GraphChanged` if its
+    graph is not the compiled one.
     """
     if isinstance(check_every, bool) or not isinstance(check_every, int) or check_every < 0:
         raise ValueError(f"check_every must be a whole number >= 0, got {check_every!r}")
     names = _parameter_names(f, len(inputs))
     values = [Value(x, label=name) for x, name in zip(inputs, names)]
-    program = compile_program(_record(f, values), values)
+    output = _record(f, values)
+    if not isinstance(output, Value):
+        raise TypeError(f"{_name_of(f)} returned {type(output).__name__}, not a Value")
+    program = Program(output, values, allow_unused=True)
     program._recorder, program._check_every = f, check_every
     return program
 
@@ -306,12 +325,12 @@ def compile_function(f: Callable[..., Value], *inputs: float, check_every: int =
 # -- helpers --
 
 
-def _checked_inputs(graph: Graph, inputs: Sequence[Value]) -> list[Value]:
+def _checked_inputs(graph: Graph, inputs: Sequence[Value], allow_unused: bool) -> list[Value]:
     inputs = list(inputs)
     for x in inputs:
         if not isinstance(x, Value):
             raise TypeError(f"inputs must be Values, got {type(x).__name__}: {x!r}")
-        if x not in graph:
+        if x not in graph and not (allow_unused and not x.parents):
             raise ValueError(f"the input {x!r} is not in the graph of {graph.output!r}")
         if x.parents:
             raise ValueError(
@@ -322,22 +341,40 @@ def _checked_inputs(graph: Graph, inputs: Sequence[Value]) -> list[Value]:
     return inputs
 
 
-def _variables(graph: Graph) -> dict[Value, str]:
-    """A Python variable per node: its label when that is a plain identifier, else its
-    number in the survey's notation (v₋₁ → vm1, v₃ → v3). Unique, `_bar` names included."""
+def _variables(graph: Graph, inputs: Sequence[Value]) -> dict[Value, str]:
+    """A Python variable per node, chosen here: a label only when it is a plain ASCII
+    identifier that no name of the program uses (so it cannot be code), else the node's
+    number in the survey's notation (v₋₁ → vm1, v₃ → v3; an unused input u0, u1, ...).
+    Unique, `_bar` names included. Every other label goes into comments, escaped."""
     names, numbers = graph.names, graph.numbers
     taken: set[str] = set(RESERVED)
     variables: dict[Value, str] = {}
-    for node in graph.reading_order:
-        label, number = node.label, numbers[node]
+    unused = [x for x in inputs if x not in graph]
+    for node in [*graph.reading_order, *unused]:
+        label = node.label
         plain = label.isidentifier() and label.isascii() and not label.startswith("_")
-        numbered = f"vm{-number}" if number < 0 else f"v{number}"
-        candidate = label if plain and names[node] == label else numbered
+        if node in numbers:
+            number = numbers[node]
+            numbered = f"vm{-number}" if number < 0 else f"v{number}"
+            plain = plain and names[node] == label
+        else:
+            numbered = f"u{unused.index(node)}"
+        candidate = label if plain and not keyword.issoftkeyword(label) else numbered
         while candidate in taken or f"{candidate}_bar" in taken:
             candidate += "_"
         taken.update((candidate, f"{candidate}_bar"))
         variables[node] = candidate
     return variables
+
+
+def _comment(text: str) -> str:
+    """`  # text`, with what could end the comment or not be source (line breaks, NUL,
+    control and format characters, lone surrogates) written as its escape."""
+    return "  # " + "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    return ch.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def _update(target: str, local: str, source: str, first: bool, module: str) -> str:
@@ -461,6 +498,10 @@ def _first_difference(a: list[tuple[object, ...]], b: list[tuple[object, ...]]) 
         if x != y:
             return i
     return None if len(a) == len(b) else min(len(a), len(b))
+
+
+def _name_of(f: Callable[..., object]) -> str:
+    return getattr(f, "__name__", type(f).__name__)
 
 
 def _parameter_names(f: Callable[..., Value], n: int) -> list[str]:

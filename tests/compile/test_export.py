@@ -128,3 +128,10 @@ def test_jax_takes_the_engines_slope_at_the_kink_of_abs(jax: ModuleType) -> None
     out.backward()
     forward = to_jax(compile_program(out, [x, y]))
     assert [float(g) for g in jax.grad(forward, argnums=(0, 1))(0.0, 0.0)] == [x.grad, y.grad]
+
+
+def test_a_constant_subexpression_exports_as_the_number_it_is() -> None:
+    """torch.exp of a Python float raises; the export writes the recorded number instead."""
+    c, x = Value(1.5, label="c"), Value(2.0, label="x")
+    source = compile_program(c.exp() * x, [x]).forward_source("torch")
+    assert "torch.exp" not in source and "v1 = 4.4816890703380645" in source

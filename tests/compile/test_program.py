@@ -335,3 +335,90 @@ def test_compiling_and_checking_record_even_inside_no_grad() -> None:
     with no_grad():
         program = compile_function(lambda a, b: a * b + a, 1.0, 2.0, check_every=1)
         assert program(3.0, 4.0) == (15.0, (5.0, 3.0))  # checked: the graph is the same
+
+
+def test_a_program_is_one_snapshot_in_every_view() -> None:
+    """A leaf that is not an input, changed after compiling, changes no view of the program."""
+    w, x = Value(3.0, label="w"), Value(2.0, label="x")
+    program = compile_program(w * x, [x])
+    w.data = 10.0
+    values, _ = program.batch(np.array([1.0]))
+    assert program(1.0)[0] == values[0] == standalone(program.source)(1.0)[0] == 3.0
+    jax = pytest.importorskip("jax")
+    from autograd_scalar.compile.export import to_jax
+
+    assert float(to_jax(program)(1.0)) == 3.0
+    assert float(jax.grad(to_jax(program))(1.0)) == program(1.0)[1][0] == 3.0
+
+
+def test_a_constant_subexpression_is_the_number_it_was_recorded_as() -> None:
+    c, x = Value(1.5, label="c"), Value(2.0, label="x")
+    program = compile_program(c.exp() * x, [x])
+    assert f"v1 = {math.exp(1.5)!r}  # v₁ = exp(c)" in program.source
+    assert program(1.0) == (math.exp(1.5), (math.exp(1.5),))
+
+
+HOSTILE_LABELS = [
+    '"""',
+    "'''",
+    "a\nimport builtins; builtins.PWNED = True",
+    "\\N",
+    "\\",
+    "x\r\nbuiltins.PWNED = True",
+    "nul\x00here",
+    "\ud800",
+    "\u2028builtins.PWNED = True",
+    "\u202eevil",
+    "__import__('builtins').PWNED = True",
+    "{x} {out} \x00o\x00",
+    "# ) ] }",
+    "pass",
+    "match",
+]
+
+
+@pytest.mark.parametrize("label", HOSTILE_LABELS)
+def test_a_hostile_label_compiles_and_runs_nothing(label: str) -> None:
+    import builtins
+
+    def made(first: str, second: str) -> tuple[Value, Value, Value]:
+        a, b = Value(2.0, label=first), Value(0.5, label=second)
+        out = (a * b).tanh() + a.log()
+        out.label = first
+        return a, b, out
+
+    a, b, out = made(label, label + "2")
+    program = compile_program(out, [a, b])
+    out.backward()
+    source = program.source
+    assert standalone(source)(2.0, 0.5) == program(2.0, 0.5) == (out.data, (a.grad, b.grad))
+    assert program.batch(np.array([2.0]), 0.5)[0][0] == pytest.approx(out.data, rel=1e-15)
+    # the code is the code of the same graph unlabelled: labels are in comments and docstring
+    plain = compile_program(made("", "")[2], None).source
+    assert _code_only(source) == _code_only(plain)
+    assert not hasattr(builtins, "PWNED")
+    jax = pytest.importorskip("jax")
+    from autograd_scalar.compile.export import to_jax
+
+    jax.config.update("jax_enable_x64", True)
+    assert float(to_jax(program)(2.0, 0.5)) == pytest.approx(out.data, rel=1e-15)
+    assert not hasattr(builtins, "PWNED")
+
+
+def _code_only(source: str) -> str:
+    """The program's function as its syntax tree, without the docstring."""
+    import ast
+
+    function = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef))
+    function.body = function.body[1:]
+    return ast.dump(function)
+
+
+def test_compile_function_takes_an_argument_it_ignores_with_gradient_zero() -> None:
+    program = compile_function(lambda x, n: x * 3, 2.0, 5.0)
+    assert program(4.0, 1.0) == (12.0, (3.0, 0.0))
+    values, grads = program.batch(np.array([1.0, 2.0]), 7.0)
+    assert values.tolist() == [3.0, 6.0] and grads == (6.0, 0.0)
+    assert "def program(x, n):" in program.source
+    constant = compile_function(lambda x: Value(2.0), 1.0)
+    assert constant(5.0) == (2.0, (0.0,))
