@@ -30,6 +30,7 @@ import dis
 import inspect
 import keyword
 import math
+import numbers
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -99,13 +100,16 @@ class Program:
 
     def __call__(self, *inputs: float) -> tuple[float, Gradients]:
         """The output and its gradient for these input values (one per input, in order),
-        computed on floats as the engine does (an int input is taken as its float)."""
+        computed on floats as the engine does (an int input is taken as its float; what is
+        not a real number, such as a bool, a string or a complex, is refused by name)."""
         if self._check_every:
             self._calls += 1
             if self._calls % self._check_every == 0:
                 assert self._recorder is not None
                 self.verify(self._recorder, *inputs)
-        return self.function(*map(float, inputs))
+        if not all(type(x) is float for x in inputs):
+            inputs = tuple(_real(x, i) for i, x in enumerate(inputs))
+        return self.function(*inputs)
 
     def __repr__(self) -> str:
         names = ", ".join(self.variables[x] for x in self.inputs)
@@ -252,20 +256,18 @@ class Program:
         except _NotFinite:
             finite = False
         if not finite:
-            self._explain_batch_failure(arrays, n, np)
+            return self._one_by_one(arrays, n, np)
         return values, grads
 
-    def _explain_batch_failure(self, arrays: list[Any], n: int, np: ModuleType) -> None:
-        """Replay the samples one by one, so the first bad one raises the engine's error."""
-        for k in range(n):
-            sample = [float(a[k]) if np.ndim(a) else float(a) for a in arrays]
-            value, grads = self.function(*sample)
-            if not all(math.isfinite(v) for v in (value, *grads)):
-                break
-        else:
-            k = -1
-        where = f"at sample {k}" if k >= 0 else "in the arrays"
-        raise FloatingPointError(f"batch replay: a value or gradient is not finite {where}")
+    def _one_by_one(self, arrays: list[Any], n: int, np: ModuleType) -> tuple[Any, Gradients]:
+        """Replay the samples one by one: the first outside a domain raises the engine's
+        error, as its single replay does; if none does, what the single replays give (a NaN
+        or an inf where they give one)."""
+        samples = ([float(a[k]) if np.ndim(a) else a for a in arrays] for k in range(n))
+        results = [self.function(*sample) for sample in samples]
+        values = np.array([value for value, _ in results], dtype=float)
+        columns = np.array([grads for _, grads in results], dtype=float).reshape(n, -1)
+        return values, tuple(float(g) for g in columns.sum(axis=0))
 
     # -- control flow fixed at record time --
 
@@ -462,7 +464,7 @@ def _batch_inputs(inputs: Sequence[object], expected: int, np: ModuleType) -> tu
     """The inputs as float arrays (1-D, all of one length) or float scalars, and that length."""
     if len(inputs) != expected:
         raise TypeError(f"the program takes {expected} inputs, got {len(inputs)}")
-    arrays = [np.asarray(x, dtype=float) for x in inputs]
+    arrays = [_real_array(x, i, np) for i, x in enumerate(inputs)]
     lengths = {a.shape[0] for a in arrays if a.ndim == 1}
     if any(a.ndim > 1 for a in arrays) or len(lengths) > 1:
         shapes = [a.shape for a in arrays]
@@ -471,6 +473,28 @@ def _batch_inputs(inputs: Sequence[object], expected: int, np: ModuleType) -> tu
     if n == 0:
         raise ValueError("batch inputs are empty: there is no sample to replay")
     return [a if a.ndim else float(a) for a in arrays], n
+
+
+def _real(x: object, i: int) -> float:
+    """Input i as a float, if it is a real number (an int, a float, a NumPy real scalar)."""
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return float(x)
+    raise TypeError(
+        f"input {i} of the program must be a real number, got {type(x).__name__}: {x!r}"
+    )
+
+
+def _real_array(x: object, i: int, np: ModuleType) -> Any:
+    """Input i of a batch as a float array, if it holds real numbers (no bool, string or
+    complex: the rule of a single replay, for each sample)."""
+    if isinstance(x, np.ndarray) or isinstance(x, (list, tuple)):
+        array = np.asarray(x)
+        if array.dtype.kind not in "fiu":
+            raise TypeError(
+                f"input {i} of the batch must hold real numbers, got an array of {array.dtype}"
+            )
+        return array.astype(float)
+    return np.asarray(_real(x, i))
 
 
 def _summed(bar_value: Any, n: int, np: ModuleType) -> float:

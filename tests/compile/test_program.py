@@ -246,11 +246,61 @@ def test_domain_errors_at_replay_are_the_engines(
         program.batch(*batch)  # never a NaN among the samples
 
 
-def test_batch_names_a_value_that_overflows_without_a_domain_error() -> None:
+def test_batch_gives_an_overflow_as_a_single_replay_does() -> None:
     x = Value(2.0)
     program = compile_program((x * 1e200) * (x * 1e200), [x])
-    with pytest.raises(FloatingPointError, match="not finite at sample 1"):
-        program.batch(np.array([0.0, 2.0]))
+    values, (grad,) = program.batch(np.array([0.0, 2.0]))
+    assert values.tolist() == [0.0, math.inf] == [program(0.0)[0], program(2.0)[0]]
+    assert grad == math.inf
+
+
+def test_replay_of_sin_and_cos_at_infinity_is_nan_as_in_the_engine() -> None:
+    x = Value(math.inf)
+    out = x.sin() * x.cos()
+    out.backward()
+    program = compile_program(out, [x])
+    value, (grad,) = program(math.inf)
+    assert math.isnan(value) and math.isnan(out.data) and math.isnan(grad) and math.isnan(x.grad)
+    values, (summed,) = program.batch(np.array([math.inf, 0.5]))
+    assert math.isnan(values[0]) and values[1] == program(0.5)[0] and math.isnan(summed)
+
+
+@pytest.mark.parametrize(
+    "bad, kind",
+    [("3", "str"), (True, "bool"), (1 + 2j, "complex"), (Value(1.0), "Value"), (None, "None")],
+)
+def test_single_and_batch_replay_refuse_what_is_not_a_real_number(bad: object, kind: str) -> None:
+    x = Value(2.0, label="x")
+    program = compile_program(x * x, [x])
+    with pytest.raises(
+        TypeError, match=f"input 0 of the program must be a real number, got {kind}"
+    ):
+        program(bad)  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=f"input 0 of the program must be a real number, got {kind}"
+    ):
+        program.batch(bad)
+
+
+@pytest.mark.parametrize(
+    "array", [np.array([True, False]), np.array(["1", "2"]), np.array([1 + 2j]), ["a", 1.0]]
+)
+def test_batch_refuses_an_array_that_does_not_hold_real_numbers(array: object) -> None:
+    x = Value(2.0, label="x")
+    program = compile_program(x * x, [x])
+    with pytest.raises(TypeError, match="input 0 of the batch must hold real numbers"):
+        program.batch(array)
+
+
+def test_batch_and_single_replay_accept_nan_and_inf_alike() -> None:
+    x = Value(2.0, label="x")
+    program = compile_program(x * x + 1, [x])
+    values, _ = program.batch(
+        np.array([math.nan, math.inf, 2.0]),
+    )
+    assert math.isnan(values[0]) and math.isnan(program(math.nan)[0])
+    assert values[1] == program(math.inf)[0] == math.inf and values[2] == 5.0
+    assert program(np.float64(2.0)) == program(2) == (5.0, (4.0,))
 
 
 def test_an_op_of_your_own_is_written_from_its_rules() -> None:
@@ -325,7 +375,7 @@ def test_replay_computes_on_floats() -> None:
     assert type(value) is float and value == 8.0 and grad == 8.0 * math.log(2)
     with pytest.raises(OverflowError, match=re.escape("pow(2 ** 5000.0) overflows a float")):
         program(5000)  # as the engine: no exact int arithmetic that would never overflow
-    with pytest.raises(TypeError, match="does not turn into a float"):
+    with pytest.raises(TypeError, match="must be a real number, got Value"):
         program(Value(3.0))  # type: ignore[arg-type]
 
 
