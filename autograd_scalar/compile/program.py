@@ -487,7 +487,7 @@ def _real(x: object, i: int) -> float:
 def _real_array(x: object, i: int, np: ModuleType) -> Any:
     """Input i of a batch as a float array, if it holds real numbers (no bool, string or
     complex: the rule of a single replay, for each sample)."""
-    if isinstance(x, np.ndarray) or isinstance(x, (list, tuple)):
+    if isinstance(x, (np.ndarray, list, tuple)):
         array = np.asarray(x)
         if array.dtype.kind not in "fiu":
             raise TypeError(
