@@ -93,7 +93,7 @@ class Program:
         self.function: Callable[..., tuple[float, Gradients]] = _load(
             self._write(module="", comments=False)
         )
-        self._array_function: Callable[..., Any] | None = None
+        self._array_functions: dict[bool, Callable[..., Any]] = {}  # by exact
         self._recorder: Callable[..., Value] | None = None
         self._check_every = 0
         self._calls = 0
@@ -228,14 +228,15 @@ class Program:
         """The same program over NumPy arrays: every variable holds one value per sample."""
         return self._write(module="np", comments=True)
 
-    def batch(self, *inputs: object) -> tuple[np.ndarray, Gradients]:
+    def batch(self, *inputs: object, exact: bool = False) -> tuple[np.ndarray, Gradients]:
         """Replay for a whole data set: each input a number (shared) or a 1-D array (one per
         sample). Returns the output of every sample and the gradients summed over samples.
 
-        A sample outside an op's domain raises the error the engine raises for it. NumPy's
-        exp, log, tanh, sin and cos may differ from `math`'s in the last bit (which a slope
-        such as 1 − tanh² can magnify); the replay uses `math`'s, sample by sample, so each
-        sample gets exactly the numbers a single replay gives.
+        A sample outside an op's domain raises the error the engine raises for it. The
+        replay uses NumPy's own exp, log, tanh, sin and cos, which may differ from `math`'s
+        in the last bit or two (a slope such as 1 − tanh² can magnify that); `exact=True`
+        applies `math`'s to each element instead, so each sample gets exactly the numbers a
+        single replay gives, at the speed of a Python loop over those functions.
         """
         try:
             import numpy as np
@@ -243,13 +244,15 @@ class Program:
             raise ImportError('batch replay needs NumPy: pip install -e ".[batch]"') from None
 
         arrays, n = _batch_inputs(inputs, len(self.inputs), np)
-        if self._array_function is None:
-            source = self._write(module="np", comments=False)
-            self._array_function = _load(source)
-            self._array_function.__globals__["np"] = _MathNumpy(np)  # after its own import
+        exact = bool(exact)
+        if exact not in self._array_functions:
+            function = _load(self._write(module="np", comments=False))
+            if exact:
+                function.__globals__["np"] = _MathNumpy(np)  # after its own import
+            self._array_functions[exact] = function
         try:
             with np.errstate(all="ignore"):
-                out, bars = self._array_function(*arrays)
+                out, bars = self._array_functions[exact](*arrays)
             values = np.broadcast_to(np.asarray(out, dtype=float), (n,)).copy()
             grads = tuple(_summed(b, n, np) for b in bars)
             finite = np.isfinite(values).all() and all(math.isfinite(g) for g in grads)
@@ -425,8 +428,8 @@ def _load(source: str) -> Callable[..., Any]:
 
 class _MathNumpy:
     """NumPy, but for exp, log, tanh, sin and cos, which apply `math`'s functions to each
-    element (NaN or inf where `math` raises, as NumPy gives them), so that a batch replay
-    computes exactly what single replays compute."""
+    element (NaN or inf where `math` raises, as NumPy gives them), so that an exact batch
+    replay computes exactly what single replays compute."""
 
     def __init__(self, np: ModuleType) -> None:
         self._np = np
