@@ -45,7 +45,7 @@ from ..core.recording import enable_grad
 from ..core.value import Value
 from ..forms import op_forms
 from ..forms.notation import bar, product
-from ..forms.op_forms import forward_code, local_codes, may_fail, number_code
+from ..forms.op_forms import forward_code, local_codes, number_code
 
 if TYPE_CHECKING:
     import numpy as np
@@ -143,7 +143,7 @@ class Program:
         head = {"np": ["import numpy as np"], "jnp": ["import jax", "import jax.numpy as jnp"]}
         imports = head.get(module, [f"import {module}"])
         out = self.variables[self.graph.output]
-        body = self._forward_lines(module, comments=True, checks=False)
+        body = self._forward_lines(module, comments=True)
         signature = self._signature(f"{self.graph.names[self.graph.output]}, from")
         return "\n".join([*imports, "", "", *signature, *body, f"    return {out}"]) + "\n"
 
@@ -158,7 +158,7 @@ class Program:
         """The node's name as the traces show it (an unused input: its label or variable)."""
         return self.graph.names.get(node) or node.label or self.variables[node]
 
-    def _forward_lines(self, module: str, comments: bool, checks: bool = True) -> list[str]:
+    def _forward_lines(self, module: str, comments: bool) -> list[str]:
         lines = ["    # forward: the primal trace, one line per node"]
         inputs = set(self.inputs)
         for line in self._lines:
@@ -174,8 +174,6 @@ class Program:
             assert op is not None
             code = forward_code(op, line.operands, node.constant, module=module)
             lines.append(f"    {line.variable} = {code}{comment}")
-            if module and checks and may_fail(op, len(line.operands), node.constant):
-                lines.append(f"    _finite({line.variable})")
         return lines
 
     def _shown(self, node: Value) -> str:
@@ -250,13 +248,13 @@ class Program:
             if exact:
                 function.__globals__["np"] = _MathNumpy(np)  # after its own import
             self._array_functions[exact] = function
-        try:
-            with np.errstate(all="ignore"):
+        try:  # an op leaving its domain raises a floating-point flag: overflow, 1/0, log(-1)
+            with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
                 out, bars = self._array_functions[exact](*arrays)
             values = np.broadcast_to(np.asarray(out, dtype=float), (n,)).copy()
             grads = tuple(_summed(b, n, np) for b in bars)
             finite = np.isfinite(values).all() and all(math.isfinite(g) for g in grads)
-        except _NotFinite:
+        except (FloatingPointError, _NotFinite):
             finite = False
         if not finite:
             return self._one_by_one(arrays, n, np)
@@ -420,7 +418,7 @@ def _global_names(code: Any) -> set[str]:
 
 
 def _load(source: str) -> Callable[..., Any]:
-    namespace: dict[str, Any] = {"_finite": _finite}
+    namespace: dict[str, Any] = {}
     exec(compile(source, f"<{FUNCTION_NAME}>", "exec"), namespace)
     function: Callable[..., Any] = namespace[FUNCTION_NAME]
     return function
@@ -428,39 +426,32 @@ def _load(source: str) -> Callable[..., Any]:
 
 class _MathNumpy:
     """NumPy, but for exp, log, tanh, sin and cos, which apply `math`'s functions to each
-    element (NaN or inf where `math` raises, as NumPy gives them), so that an exact batch
-    replay computes exactly what single replays compute."""
+    element (where `math` raises, the samples are replayed one by one), so that an exact
+    batch replay computes exactly what single replays compute."""
 
     def __init__(self, np: ModuleType) -> None:
         self._np = np
         for name in ("exp", "log", "tanh", "sin", "cos"):
-            setattr(self, name, np.vectorize(_never_raising(getattr(math, name)), otypes=[float]))
+            setattr(
+                self, name, np.vectorize(_not_finite_on_error(getattr(math, name)), otypes=[float])
+            )
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._np, name)
 
 
-def _never_raising(f: Callable[[float], float]) -> Callable[[float], float]:
+def _not_finite_on_error(f: Callable[[float], float]) -> Callable[[float], float]:
     def element(x: float) -> float:
         try:
             return f(x)
-        except OverflowError:
-            return math.inf
-        except ValueError:
-            return math.nan
+        except (OverflowError, ValueError):
+            raise _NotFinite from None
 
     return element
 
 
 class _NotFinite(Exception):
-    """A batch value is not finite: the samples are replayed one by one to say why."""
-
-
-def _finite(values: Any) -> None:
-    import numpy as np
-
-    if not np.isfinite(values).all():
-        raise _NotFinite
+    """An element left the domain of `math`'s function: the samples are replayed one by one."""
 
 
 def _batch_inputs(inputs: Sequence[object], expected: int, np: ModuleType) -> tuple[list[Any], int]:

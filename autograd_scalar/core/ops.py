@@ -125,9 +125,9 @@ def _data(x: Scalar) -> float:
 # -- forward values with their domains (a failed op raises before any node exists) --
 
 
-def _divide(x: Scalar, y: Scalar) -> Scalar:
-    if _data(y) == 0:
-        raise ZeroDivisionError(f"division by zero: {_data(x)!r} / 0")
+def _divide(x: float, y: float) -> float:
+    if y == 0:
+        raise ZeroDivisionError(f"division by zero: {x!r} / 0")
     return x / y
 
 
@@ -164,7 +164,10 @@ def _positive_base_power(x: float, y: float) -> float:
 
 
 def _exp(x: float) -> float:
-    return _overflow_checked("exp", lambda: math.exp(x), repr(x))
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OverflowError(f"exp({x!r}) overflows a float") from None
 
 
 def _log(x: float) -> float:

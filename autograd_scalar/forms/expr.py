@@ -227,6 +227,7 @@ class _Array(_Writer):
     def call(self, function: str, arg: Any) -> tuple[str, int]:
         m, x = self.m, self.write(arg)
         a = self._operand(arg, _ATOM)
+        e = f"{m}.exp(-{m}.abs({x}))"  # e^-|x|: the sigmoid's two branches, neither overflows
         special = {
             "heaviside": f"{m}.where({a} > 0, 1.0, 0.0)",
             "relu": f"{m}.where({a} <= 0, 0.0, {x})",
@@ -235,7 +236,7 @@ class _Array(_Writer):
                 "torch": f"torch.sigmoid({x})",
             }.get(
                 m,
-                f"{m}.where({a} >= 0, 1 / (1 + {m}.exp(-{a})), {m}.exp({x}) / (1 + {m}.exp({x})))",
+                f"{m}.where({a} >= 0, 1 / (1 + {e}), {e} / (1 + {e}))",
             ),
         }
         if function == "abs" and m == "jnp":  # jax.grad of jnp.abs is 1 at 0; the engine's 0

@@ -37,7 +37,6 @@ __all__ = [
     "forward_code",
     "has_forms",
     "local_codes",
-    "may_fail",
     "number_code",
     "shown_forward",
     "shown_locals",
@@ -51,7 +50,6 @@ class NoForm(NotImplementedError):
 
 _SLOT = "\x00{}\x00"  # an operand's place in a written form; never in a generated name
 _OUT = "\x00o\x00"
-_SAFE_CALLS = frozenset(("tanh", "sigmoid", "relu", "abs", "sin", "cos", "heaviside", "sign"))
 
 
 @dataclass(frozen=True)
@@ -156,21 +154,6 @@ def has_forms(op: Op, n: int | None = None, c: Number | None = None) -> bool:
         except NoForm:
             pass
     return False
-
-
-def may_fail(op: Op, n: int, c: Number | None) -> bool:
-    """Whether the op's value or slopes can leave the finite numbers for finite operands
-    (a domain check, a division, a power, exp or log)."""
-    forms = forms_of(op, n, c)
-    return forms.checked or any(_unsafe(e) for e in (forms.forward, *forms.locals))
-
-
-def _unsafe(e: Any) -> bool:
-    if not isinstance(e, Expr) or e.kind in ("name", "num"):
-        return False
-    if e.kind in ("/", "**") or (e.kind == "call" and e.args[0] not in _SAFE_CALLS):
-        return True
-    return any(_unsafe(a) for a in e.args if isinstance(a, Expr))
 
 
 # -- filling in --
