@@ -224,6 +224,15 @@ class _Array(_Writer):
     def __init__(self, module: str) -> None:
         self.m = module
 
+    def _text(self, e: Any) -> tuple[str, int]:
+        power = isinstance(e, Expr) and e.kind == "**"
+        if power and self.m == "np" and all(isinstance(a, Expr) for a in e.args):
+            # x ** y with y a symbol needs x > 0, as the engine says; log(x) raises NumPy's
+            # flag where it does not (batch replay then asks the engine), and adds 0 elsewhere
+            base = self._operand(e.args[0], _ATOM)
+            return f"{super()._text(e)[0]} + 0 * np.log({base})", _PRECEDENCE["+"]
+        return super()._text(e)
+
     def call(self, function: str, arg: Any) -> tuple[str, int]:
         m, x = self.m, self.write(arg)
         a = self._operand(arg, _ATOM)

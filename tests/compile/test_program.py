@@ -514,3 +514,14 @@ def test_compile_function_takes_an_argument_it_ignores_with_gradient_zero() -> N
     assert "def program(x, n):" in program.source
     constant = compile_function(lambda x: Value(2.0), 1.0)
     assert constant(5.0) == (2.0, (0.0,))
+
+
+def test_batch_refuses_a_negative_base_of_a_value_power_as_the_engine_does() -> None:
+    x, y = Value(2.0, label="x"), Value(3.0, label="y")
+    program = compile_program(x**y, [x, y])
+    with pytest.raises(ValueError, match="a Value exponent needs a positive base"):
+        program(-2.0, 3.0)
+    with pytest.raises(ValueError, match="a Value exponent needs a positive base"):
+        program.batch(np.array([2.0, -2.0]), 3.0)  # NumPy alone would give -8
+    values, _ = program.batch(np.array([2.0, 0.5]), 3.0)
+    assert values.tolist() == [8.0, 0.125]
