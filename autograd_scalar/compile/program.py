@@ -152,7 +152,7 @@ class Program:
         out = self.graph.names[self.graph.output]
         wrt = ", ".join(self._name(x) for x in self.inputs)
         what = what or f"{out} and its gradient with respect to"
-        return [f"def {FUNCTION_NAME}({args}):", f"    {f'{what} {wrt}.'!r}"]  # labels escaped
+        return [f"def {FUNCTION_NAME}({args}):", f"    {_docstring(f'{what} {wrt}.')}"]
 
     def _name(self, node: Value) -> str:
         """The node's name as the traces show it (an unused input: its label or variable)."""
@@ -374,6 +374,13 @@ def _comment(text: str) -> str:
     """`  # text`, with what could end the comment or not be source (line breaks, NUL,
     control and format characters, lone surrogates) written as its escape."""
     return "  # " + "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _docstring(text: str) -> str:
+    """`text` as a triple-quoted string literal: backslashes and quotes escaped, and what
+    `_comment` escapes, so that a label cannot end the string."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"""' + "".join(ch if ch.isprintable() else _escape(ch) for ch in text) + '"""'
 
 
 def _escape(ch: str) -> str:
