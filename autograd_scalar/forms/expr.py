@@ -226,7 +226,7 @@ class _Array(_Writer):
 
     def _text(self, e: Any) -> tuple[str, int]:
         power = isinstance(e, Expr) and e.kind == "**"
-        if power and self.m == "np" and all(isinstance(a, Expr) for a in e.args):
+        if power and self.m == "np" and all(a.kind != "num" for a in e.args):
             # x ** y with y a symbol needs x > 0, as the engine says; log(x) raises NumPy's
             # flag where it does not (batch replay then asks the engine), and adds 0 elsewhere
             base = self._operand(e.args[0], _ATOM)
