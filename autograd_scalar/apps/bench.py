@@ -679,6 +679,7 @@ class Rogozhnikov:
     n_points: int
     per_point: dict[str, float | str]
     compiling: dict[int, float | str]
+    compiling_paused: dict[int, float | str]  # the same inside collector_paused()
 
     def ratio(self, design: str) -> float | str:
         """How many times faster than the flat tape `design` is."""
@@ -698,6 +699,8 @@ class Rogozhnikov:
         times = ", ".join(f"{n:,} ops {_time(self.compiling[n])}" for n in sizes)
         per_op = ", ".join(_per_op(self.compiling[n], n) for n in sizes)
         lines.append(f"  compiling (write and load the program): {times}; per op {per_op}")
+        paused = ", ".join(_per_op(self.compiling_paused[n], n) for n in sizes)
+        lines.append(f"  the same inside collector_paused(), per op: {paused}")
         return "\n".join(lines)
 
 
@@ -738,10 +741,13 @@ def run_rogozhnikov(repeat: int = 5, quick: bool = False) -> Rogozhnikov:
         t = median_seconds(f, repeat)
         per_point[design] = t if isinstance(t, str) else t / n
     sizes = (100, 1_000, 10_000) if quick else (1_000, 10_000, 100_000)
-    compiling = {}
+    compiling, paused = {}, {}
     for size in sizes:
         xs = [Value(x) for x in points[0]]
         out = tape_on_values(rogozhnikov_tape(size), xs)
         once = partial(compile_program, out, xs)
-        compiling[size] = median_seconds(once, 1 if size >= 100_000 else repeat)
-    return Rogozhnikov(n_ops, n_points, per_point, compiling)
+        count = 1 if size >= 100_000 else repeat
+        compiling[size] = median_seconds(once, count)
+        with collector_paused():
+            paused[size] = median_seconds(once, count)
+    return Rogozhnikov(n_ops, n_points, per_point, compiling, paused)
