@@ -238,7 +238,9 @@ class _Array(_Writer):
         a = self._operand(arg, _ATOM)
         e = f"{m}.exp(-{m}.abs({x}))"  # e^-|x|: the sigmoid's two branches, neither overflows
         special = {
-            "heaviside": f"{m}.where({a} > 0, 1.0, 0.0)",
+            "heaviside": f"{m}.where({a} > 0, 1.0, 0.0)"
+            if m != "torch"
+            else f"({a} > 0).to({a}.dtype)",  # torch.where(c, 1.0, 0.0) is float32
             "relu": f"{m}.where({a} <= 0, 0.0, {x})",
             "sigmoid": {
                 "jnp": f"jax.nn.sigmoid({x})",

@@ -60,7 +60,6 @@ class _Forms:
     locals: tuple[Any, ...]  # d out / d operand, one Expr (or number) per operand
     code: str  # the forward as Python, with slots
     local_code: tuple[str, ...]
-    checked: bool  # the Python calls a rule that checks a domain
 
 
 def forms_of(op: Op, n: int, c: Number | None) -> _Forms:
@@ -100,8 +99,7 @@ def _derived(op: Op, n: int, _: object, c: Number | None) -> _Forms:
         else expr.python(local)
         for i, local in enumerate(derived)
     )
-    checked = forward_read or locals_read
-    return _Forms(forward, derived, code, local_code, checked)
+    return _Forms(forward, derived, code, local_code)
 
 
 def _by_name(op: Op, rule: Callable[..., Any], arguments: Sequence[str]) -> str:

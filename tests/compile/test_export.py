@@ -11,7 +11,7 @@ from autograd_scalar.apps import examples
 from autograd_scalar.compile.export import to_jax, to_torch
 from autograd_scalar.compile.program import Program, compile_program
 from autograd_scalar.core.graph import Graph
-from autograd_scalar.core.ops import OPS, Op, register
+from autograd_scalar.core.ops import OPS, Op, heaviside, register
 from autograd_scalar.core.value import apply
 from autograd_scalar.testing import Expression, expressions
 
@@ -135,3 +135,18 @@ def test_a_constant_subexpression_exports_as_the_number_it_is() -> None:
     c, x = Value(1.5, label="c"), Value(2.0, label="x")
     source = compile_program(c.exp() * x, [x]).forward_source("torch")
     assert "torch.exp" not in source and "v1 = 4.4816890703380645" in source
+
+
+def test_an_op_of_your_own_with_a_step_exports_to_torch_in_float64(torch: ModuleType) -> None:
+    leaky = Op(
+        "leaky_for_torch",
+        "leaky(x)",
+        lambda x: x * (0.1 + 0.9 * heaviside(x)),
+        lambda x, out: (0.1 + 0.9 * heaviside(x),),
+    )
+    x = Value(-0.5)
+    y = apply(leaky, x) * x.sigmoid()
+    y.backward()
+    t = torch.tensor(-0.5, dtype=torch.float64, requires_grad=True)
+    to_torch(compile_program(y, [x]))(t).backward()
+    assert t.grad.item() == pytest.approx(x.grad, rel=1e-15)
