@@ -9,6 +9,7 @@ no graph: the cost of Python itself.
 from __future__ import annotations
 
 import gc
+import math
 import random
 import statistics
 import sys
@@ -19,8 +20,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from ..core.ops import Op, exp, log
 from ..core.recording import collector_paused
-from ..core.value import Value
+from ..core.value import Value, apply
 from ..nn import MLP
 
 if TYPE_CHECKING:
@@ -446,6 +448,8 @@ def main(repeat: int = 5, quick: bool = False) -> str:
     tables = [format_table(rows, memory_row(quick))]
     print("  programs ...", file=sys.stderr)
     tables.append(format_program_table(run_programs(repeat, quick), goals=not quick))
+    print("  Rogozhnikov's workload ...", file=sys.stderr)
+    tables.append(run_rogozhnikov(repeat, quick).format(goals=not quick))
     if not quick:
         print("  scaling ...", file=sys.stderr)
         tables.append(str(scaling(repeat)))
@@ -565,3 +569,199 @@ def format_program_table(rows: list[Row], goals: bool = True) -> str:
     compile_time = _time(step.get("compile once", "-"))
     notes.append(f"compiling once (record, write, load the program): {compile_time}")
     return table + "\n\n" + "\n".join(notes)
+
+
+# -- Rogozhnikov's workload: a scalar graph of softplus, sums, products and softmaxes --
+
+SOFTPLUS = Op(
+    "softplus",
+    "softplus(x)",
+    lambda x: log(1 + exp(x)),
+    lambda x, out: (1 - exp(-out),),  # sigmoid(x), from the op's own result
+)
+"""softplus as one op of one's own (`autograd_scalar.extend`): one node, as in his tape."""
+
+N_INPUTS = 4
+ADD, SUB, MUL, HALF, SOFTPLUS_OP, EXP, DIV = range(7)
+Tape = list[tuple[int, int, int]]
+"""(kind, i, j) per op: the op's operands are entries i and j of the value array (entries
+0..3 are the inputs); entry N_INPUTS + k is the k-th op's value."""
+
+
+def rogozhnikov_tape(n_ops: int, seed: int = 0) -> Tape:
+    """About `n_ops` ops, each step on two of the last 8 results: softplus(a − b)/2,
+    (a + b)/2 or a·b, and every 20 steps a softmax of the last 4. Every result is in (0, 1)."""
+    rng = random.Random(seed)
+    tape: Tape = []
+
+    def op(kind: int, i: int, j: int = 0) -> int:
+        tape.append((kind, i, j))
+        return N_INPUTS + len(tape) - 1
+
+    results = [op(HALF, op(ADD, op(MUL, 0, 1), op(MUL, 2, 3)))]  # every input in the graph
+    while len(tape) < n_ops:
+        a, b = (results[-rng.randint(1, min(8, len(results)))] for _ in range(2))
+        if len(results) % 20 == 19 and len(results) >= 4:
+            exps = [op(EXP, r) for r in results[-4:]]
+            total = op(ADD, op(ADD, op(ADD, exps[0], exps[1]), exps[2]), exps[3])
+            results += [op(DIV, e, total) for e in exps]
+        elif rng.random() < 0.4:
+            results.append(op(HALF, op(SOFTPLUS_OP, op(SUB, a, b))))
+        elif rng.random() < 0.5:
+            results.append(op(HALF, op(ADD, a, b)))
+        else:
+            results.append(op(MUL, a, b))
+    return tape
+
+
+def tape_on_values(tape: Tape, inputs: Sequence[Value]) -> Value:
+    """The workload recorded by the engine, one node per entry of the tape."""
+    values = list(inputs)
+    for kind, i, j in tape:
+        a, b = values[i], values[j]
+        if kind == ADD:
+            values.append(a + b)
+        elif kind == SUB:
+            values.append(a - b)
+        elif kind == MUL:
+            values.append(a * b)
+        elif kind == HALF:
+            values.append(a * 0.5)
+        elif kind == SOFTPLUS_OP:
+            values.append(apply(SOFTPLUS, a))
+        elif kind == EXP:
+            values.append(a.exp())
+        else:
+            values.append(a / b)
+    return values[-1]
+
+
+def flat_tape_gradient(tape: Tape, point: Sequence[float]) -> tuple[float, list[float]]:
+    """His baseline: value and gradient arrays indexed by the tape, in plain Python."""
+    value = [*point, *[0.0] * len(tape)]
+    for k, (kind, i, j) in enumerate(tape, N_INPUTS):
+        if kind == ADD:
+            value[k] = value[i] + value[j]
+        elif kind == SUB:
+            value[k] = value[i] - value[j]
+        elif kind == MUL:
+            value[k] = value[i] * value[j]
+        elif kind == HALF:
+            value[k] = value[i] * 0.5
+        elif kind == SOFTPLUS_OP:
+            value[k] = math.log(1 + math.exp(value[i]))
+        elif kind == EXP:
+            value[k] = math.exp(value[i])
+        else:
+            value[k] = value[i] / value[j]
+    grad = [0.0] * len(value)
+    grad[-1] = 1.0
+    for k in range(len(value) - 1, N_INPUTS - 1, -1):
+        kind, i, j = tape[k - N_INPUTS]
+        g = grad[k]
+        if kind == ADD:
+            grad[i] += g
+            grad[j] += g
+        elif kind == SUB:
+            grad[i] += g
+            grad[j] -= g
+        elif kind == MUL:
+            grad[i] += g * value[j]
+            grad[j] += g * value[i]
+        elif kind == HALF:
+            grad[i] += g * 0.5
+        elif kind == SOFTPLUS_OP:
+            grad[i] += g * (1 - math.exp(-value[k]))
+        elif kind == EXP:
+            grad[i] += g * value[k]
+        else:
+            grad[i] += g / value[j]
+            grad[j] -= g * value[k] / value[j]
+    return value[-1], grad[:N_INPUTS]
+
+
+def rogozhnikov_points(n: int, seed: int = 1) -> list[list[float]]:
+    rng = random.Random(seed)
+    return [[rng.uniform(0.05, 0.95) for _ in range(N_INPUTS)] for _ in range(n)]
+
+
+@dataclass
+class Rogozhnikov:
+    """Seconds per point for each design, and compile times by graph size."""
+
+    n_ops: int
+    n_points: int
+    per_point: dict[str, float | str]
+    compiling: dict[int, float | str]
+    compiling_paused: dict[int, float | str]  # the same inside collector_paused()
+
+    def ratio(self, design: str) -> float | str:
+        """How many times faster than the flat tape `design` is."""
+        tape, t = self.per_point["flat tape"], self.per_point[design]
+        return "-" if isinstance(tape, str) or isinstance(t, str) else tape / t
+
+    def format(self, goals: bool = True) -> str:
+        goal = {"compiled replay": " (goal ≥ 1x)", "batch replay": " (goal ≥ 50x)"}
+        lines = [f"Rogozhnikov's workload: {self.n_ops:,} ops, forward and backward, per point"]
+        for design, t in self.per_point.items():
+            ratio = self.ratio(design)
+            shown = "-" if isinstance(ratio, str) else f"{ratio:.2f}x"
+            aim = goal.get(design, "") if goals else ""
+            where = f" ({self.n_points:,} points in one call)" if design == "batch replay" else ""
+            lines.append(f"  {design}{where}: {_us(t)}; flat tape / this: {shown}{aim}")
+        sizes = sorted(self.compiling)
+        times = ", ".join(f"{n:,} ops {_time(self.compiling[n])}" for n in sizes)
+        per_op = ", ".join(_per_op(self.compiling[n], n) for n in sizes)
+        lines.append(f"  compiling (write and load the program): {times}; per op {per_op}")
+        paused = ", ".join(_per_op(self.compiling_paused[n], n) for n in sizes)
+        lines.append(f"  the same inside collector_paused(), per op: {paused}")
+        return "\n".join(lines)
+
+
+def _us(t: float | str) -> str:
+    return t if isinstance(t, str) else f"{t * 1e6:,.1f} µs"
+
+
+def _per_op(t: float | str, n: int) -> str:
+    return "-" if isinstance(t, str) else f"{t / n * 1e6:.1f} µs"
+
+
+def run_rogozhnikov(repeat: int = 5, quick: bool = False) -> Rogozhnikov:
+    """The four designs on one graph and one set of points, all in this run."""
+    import numpy as np
+
+    from ..compile.program import compile_program
+
+    n_ops, n_points = (1_000, 100) if quick else (10_000, 1_000)
+    tape = rogozhnikov_tape(n_ops)
+    points = rogozhnikov_points(n_points)
+    inputs = [Value(x) for x in points[0]]
+    program = compile_program(tape_on_values(tape, inputs), inputs)
+    columns = [np.array(column) for column in zip(*points)]
+
+    def engine_point(point: list[float]) -> None:
+        values = [Value(x) for x in point]
+        tape_on_values(tape, values).backward()
+
+    few = points[:3]
+    runs: dict[str, tuple[Callable[[], object], int]] = {
+        "graph engine": (lambda: [*map(engine_point, few)], len(few)),
+        "flat tape": (lambda: [flat_tape_gradient(tape, p) for p in few], len(few)),
+        "compiled replay": (lambda: [program(*p) for p in points[:10]], 10),
+        "batch replay": (lambda: program.batch(*columns), n_points),
+    }
+    per_point = {}
+    for design, (f, n) in runs.items():
+        t = median_seconds(f, repeat)
+        per_point[design] = t if isinstance(t, str) else t / n
+    sizes = (100, 1_000, 10_000) if quick else (1_000, 10_000, 100_000)
+    compiling, paused = {}, {}
+    for size in sizes:
+        xs = [Value(x) for x in points[0]]
+        out = tape_on_values(rogozhnikov_tape(size), xs)
+        once = partial(compile_program, out, xs)
+        count = 1 if size >= 100_000 else repeat
+        compiling[size] = median_seconds(once, count)
+        with collector_paused():
+            paused[size] = median_seconds(once, count)
+    return Rogozhnikov(n_ops, n_points, per_point, compiling, paused)

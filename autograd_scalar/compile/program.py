@@ -5,7 +5,13 @@ the output and its gradient with respect to each input: first the forward lines 
 trace, one per node), then the adjoint lines (the adjoint trace, one per edge), each with a
 comment naming the graph nodes. The source needs only `math`; ops with a domain (log, sqrt,
 division, pow, exp) call the engine's own functions, whose source comes along, so a replay
-fails with the engine's errors instead of a NaN.
+fails with the engine's errors instead of a NaN. Each op is written from its own rules
+(`forms.op_forms`); an op whose rules cannot be written is refused here, by name.
+
+The program is one snapshot: what does not depend on an input (other leaves, and what is
+computed from them alone) is written in as the number it is when the program is made, and
+`program(...)`, `.source`, `.batch` and the exports all read that one number. Variables are
+named by the program; labels appear only in comments and the docstring, escaped.
 
 The program is the graph's *shape*: new input values replay the same ops in the same order.
 Ops that branch (relu, abs) choose their branch again; an `if` in your own Python code was
@@ -24,6 +30,7 @@ import dis
 import inspect
 import keyword
 import math
+import numbers
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,12 +41,11 @@ from typing import TYPE_CHECKING, Any
 from ..core import ops
 from ..core.backward import edges_in_backward_order
 from ..core.graph import Graph
-from ..core.ops import Op
 from ..core.recording import enable_grad
 from ..core.value import Value
 from ..forms import op_forms
 from ..forms.notation import bar, product
-from ..forms.op_forms import DOMAIN_OPS, forward_code, has_forms, local_codes, number_code
+from ..forms.op_forms import forward_code, local_codes, number_code
 
 if TYPE_CHECKING:
     import numpy as np
@@ -73,32 +79,37 @@ class Program:
     a whole data set at once. `program.graph` is the snapshot it was written from.
     """
 
-    def __init__(self, output: Value, inputs: Sequence[Value]) -> None:
+    def __init__(self, output: Value, inputs: Sequence[Value], allow_unused: bool = False) -> None:
         self.graph = Graph.of(output)
-        self.inputs = _checked_inputs(self.graph, inputs)
-        self.variables = _variables(self.graph)
-        self._needed = set(self.graph.depending_on(self.inputs))
+        self.inputs = _checked_inputs(self.graph, inputs, allow_unused)
+        self.variables = _variables(self.graph, self.inputs)
+        self._needed = set(self.graph.depending_on(x for x in self.inputs if x in self.graph))
+        # the one snapshot: what does not depend on an input is a number, read once, here
+        self._constants = {n: n.data for n in self.graph.order if n not in self._needed}
         self._lines = [
             _Line(node, self.variables[node], tuple(self.variables[p] for p in node.parents))
             for node in self.graph.reading_order
         ]
         self.function: Callable[..., tuple[float, Gradients]] = _load(
-            self._write(module="", comments=False), self._extras()
+            self._write(module="", comments=False)
         )
-        self._array_function: Callable[..., Any] | None = None
+        self._array_functions: dict[bool, Callable[..., Any]] = {}  # by exact
         self._recorder: Callable[..., Value] | None = None
         self._check_every = 0
         self._calls = 0
 
     def __call__(self, *inputs: float) -> tuple[float, Gradients]:
         """The output and its gradient for these input values (one per input, in order),
-        computed on floats as the engine does (an int input is taken as its float)."""
+        computed on floats as the engine does (an int input is taken as its float; what is
+        not a real number, such as a bool, a string or a complex, is refused by name)."""
         if self._check_every:
             self._calls += 1
             if self._calls % self._check_every == 0:
                 assert self._recorder is not None
                 self.verify(self._recorder, *inputs)
-        return self.function(*map(float, inputs))
+        if not all(type(x) is float for x in inputs):
+            inputs = tuple(_real(x, i) for i, x in enumerate(inputs))
+        return self.function(*inputs)
 
     def __repr__(self) -> str:
         names = ", ".join(self.variables[x] for x in self.inputs)
@@ -117,10 +128,6 @@ class Program:
     def _write(self, module: str, comments: bool) -> str:
         """The program as a module: imports, the engine helpers it calls, the function."""
         head = ["import numpy as np"] if module else ["import math"]
-        extras = self._custom_ops()
-        if extras:
-            head.append("from autograd_scalar.core.ops import OPS")
-            head += [f"{variable} = OPS[{op.name!r}]" for op, variable in extras.items()]
         body = self._forward_lines(module, comments) + self._adjoint_lines(module, comments)
         calls = "\n".join(line for line in body if "_" in line and "(" in line)
         helpers = [] if module else _helper_sources(calls)
@@ -133,46 +140,40 @@ class Program:
     def forward_source(self, module: str) -> str:
         """The forward lines alone, a function of the inputs over `module`'s arrays ("jnp",
         "torch" or "np") that returns the output: what the exporters write."""
-        custom = [op.name for op in self._custom_ops()]
-        if custom:
-            raise NotImplementedError(
-                f"the ops {custom} have no {module} form (only the built-in ops do)"
-            )
         head = {"np": ["import numpy as np"], "jnp": ["import jax", "import jax.numpy as jnp"]}
         imports = head.get(module, [f"import {module}"])
         out = self.variables[self.graph.output]
-        body = self._forward_lines(module, comments=True, checks=False)
+        body = self._forward_lines(module, comments=True)
         signature = self._signature(f"{self.graph.names[self.graph.output]}, from")
         return "\n".join([*imports, "", "", *signature, *body, f"    return {out}"]) + "\n"
 
     def _signature(self, what: str = "") -> list[str]:
         args = ", ".join(self.variables[x] for x in self.inputs)
         out = self.graph.names[self.graph.output]
-        wrt = ", ".join(self.graph.names[x] for x in self.inputs)
+        wrt = ", ".join(self._name(x) for x in self.inputs)
         what = what or f"{out} and its gradient with respect to"
-        return [f"def {FUNCTION_NAME}({args}):", f'    """{what} {wrt}."""']
+        return [f"def {FUNCTION_NAME}({args}):", f"    {_docstring(f'{what} {wrt}.')}"]
 
-    def _forward_lines(self, module: str, comments: bool, checks: bool = True) -> list[str]:
+    def _name(self, node: Value) -> str:
+        """The node's name as the traces show it (an unused input: its label or variable)."""
+        return self.graph.names.get(node) or node.label or self.variables[node]
+
+    def _forward_lines(self, module: str, comments: bool) -> list[str]:
         lines = ["    # forward: the primal trace, one line per node"]
         inputs = set(self.inputs)
-        extras = self._custom_ops()
         for line in self._lines:
             node, name = line.node, self.graph.names[line.node]
             if node in inputs:
                 continue
-            if node.op is None or not node.parents:
-                comment = f"  # {name}" if comments else ""
-                lines.append(f"    {line.variable} = {number_code(node.data)}{comment}")
+            shown = name if node.op is None or not node.parents else f"{name} = {self._shown(node)}"
+            comment = _comment(shown) if comments else ""
+            if node in self._constants:
+                lines.append(f"    {line.variable} = {number_code(self._constants[node])}{comment}")
                 continue
             op = node.op
-            comment = f"  # {name} = {self._shown(node)}" if comments else ""
-            if has_forms(op):
-                code = forward_code(op, line.operands, node.constant, module=module)
-                lines.append(f"    {line.variable} = {code}{comment}")
-            else:
-                lines += _custom_forward(line, extras[op], module, comment, self._needed)
-            if module and checks and (op.name in DOMAIN_OPS or not has_forms(op)):
-                lines.append(f"    _finite({line.variable})")
+            assert op is not None
+            code = forward_code(op, line.operands, node.constant, module=module)
+            lines.append(f"    {line.variable} = {code}{comment}")
         return lines
 
     def _shown(self, node: Value) -> str:
@@ -185,7 +186,7 @@ class Program:
         back, each child's parents in order: the order of `backward()`."""
         output, names, needed = self.graph.output, self.graph.names, self._needed
         bars = {node: f"{self.variables[node]}_bar" for node in self.graph.order}
-        seed = f"  # {bar(names[output])}" if comments else ""
+        seed = _comment(bar(names[output])) if comments else ""
         lines = ["", "    # reverse: the adjoint trace, one line per edge"]
         lines.append(f"    {bars[output]} = 1.0{seed}")
         started = {output}
@@ -199,17 +200,17 @@ class Program:
             local = codes[child][edge.use]
             line = _update(bars[parent], local, bars[child], parent not in started, module)
             if comments:
-                line += f"  # {names[child]} → {names[parent]}"
+                line += _comment(f"{names[child]} → {names[parent]}")
             lines.append(line)
             started.add(parent)
+        unused = [x for x in self.inputs if x not in started]  # no path to the output
+        lines += [f"    {bars.get(x, self.variables[x] + '_bar')} = 0.0" for x in unused]
         return lines
 
     def _local_codes(self, child: Value, module: str) -> list[str]:
         """d child / d parent for each parent, as code."""
         op, variable = child.op, self.variables[child]
         assert op is not None
-        if not has_forms(op):
-            return [f"_d_{variable}[{i}]" for i in range(len(child.parents))]
         operands = [self.variables[p] for p in child.parents]
         return local_codes(op, operands, child.constant, variable, module)
 
@@ -218,18 +219,6 @@ class Program:
         grads = [f"{self.variables[x]}_bar" for x in self.inputs]
         return f"    return {out}, ({', '.join(grads)}{',' if len(grads) == 1 else ''})"
 
-    def _custom_ops(self) -> dict[Op, str]:
-        """The ops of the graph with no written form, each with the variable that holds it."""
-        found: dict[Op, str] = {}
-        for node in self.graph.order:
-            op = node.op
-            if op is not None and node.parents and not has_forms(op) and op not in found:
-                found[op] = f"_op_{re.sub(r'[^0-9A-Za-z]', '_', op.name)}_{len(found)}"
-        return found
-
-    def _extras(self) -> dict[str, object]:
-        return {variable: op for op, variable in self._custom_ops().items()}
-
     # -- batches --
 
     @property
@@ -237,14 +226,15 @@ class Program:
         """The same program over NumPy arrays: every variable holds one value per sample."""
         return self._write(module="np", comments=True)
 
-    def batch(self, *inputs: object) -> tuple[np.ndarray, Gradients]:
+    def batch(self, *inputs: object, exact: bool = False) -> tuple[np.ndarray, Gradients]:
         """Replay for a whole data set: each input a number (shared) or a 1-D array (one per
         sample). Returns the output of every sample and the gradients summed over samples.
 
-        A sample outside an op's domain raises the error the engine raises for it. NumPy's
-        exp, log, tanh, sin and cos may differ from `math`'s in the last bit (which a slope
-        such as 1 − tanh² can magnify); the replay uses `math`'s, sample by sample, so each
-        sample gets exactly the numbers a single replay gives.
+        A sample outside an op's domain raises the error the engine raises for it. The
+        replay uses NumPy's own exp, log, tanh, sin and cos, which may differ from `math`'s
+        in the last bit or two (a slope such as 1 − tanh² can magnify that); `exact=True`
+        applies `math`'s to each element instead, so each sample gets exactly the numbers a
+        single replay gives, at the speed of a Python loop over those functions.
         """
         try:
             import numpy as np
@@ -252,33 +242,33 @@ class Program:
             raise ImportError('batch replay needs NumPy: pip install -e ".[batch]"') from None
 
         arrays, n = _batch_inputs(inputs, len(self.inputs), np)
-        if self._array_function is None:
-            source = self._write(module="np", comments=False)
-            self._array_function = _load(source, self._extras())
-            self._array_function.__globals__["np"] = _MathNumpy(np)  # after its own import
-        try:
-            with np.errstate(all="ignore"):
-                out, bars = self._array_function(*arrays)
+        exact = bool(exact)
+        if exact not in self._array_functions:
+            function = _load(self._write(module="np", comments=False))
+            if exact:
+                function.__globals__["np"] = _MathNumpy(np)  # after its own import
+            self._array_functions[exact] = function
+        try:  # an op leaving its domain raises a floating-point flag: overflow, 1/0, log(-1)
+            with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+                out, bars = self._array_functions[exact](*arrays)
             values = np.broadcast_to(np.asarray(out, dtype=float), (n,)).copy()
             grads = tuple(_summed(b, n, np) for b in bars)
             finite = np.isfinite(values).all() and all(math.isfinite(g) for g in grads)
-        except _NotFinite:
+        except (FloatingPointError, _NotFinite):
             finite = False
         if not finite:
-            self._explain_batch_failure(arrays, n, np)
+            return self._one_by_one(arrays, n, np)
         return values, grads
 
-    def _explain_batch_failure(self, arrays: list[Any], n: int, np: ModuleType) -> None:
-        """Replay the samples one by one, so the first bad one raises the engine's error."""
-        for k in range(n):
-            sample = [float(a[k]) if np.ndim(a) else float(a) for a in arrays]
-            value, grads = self.function(*sample)
-            if not all(math.isfinite(v) for v in (value, *grads)):
-                break
-        else:
-            k = -1
-        where = f"at sample {k}" if k >= 0 else "in the arrays"
-        raise FloatingPointError(f"batch replay: a value or gradient is not finite {where}")
+    def _one_by_one(self, arrays: list[Any], n: int, np: ModuleType) -> tuple[Any, Gradients]:
+        """Replay the samples one by one: the first outside a domain raises the engine's
+        error, as its single replay does; if none does, what the single replays give (a NaN
+        or an inf where they give one)."""
+        samples = ([float(a[k]) if np.ndim(a) else a for a in arrays] for k in range(n))
+        results = [self.function(*sample) for sample in samples]
+        values = np.array([value for value, _ in results], dtype=float)
+        columns = np.array([grads for _, grads in results], dtype=float).reshape(n, -1)
+        return values, tuple(float(g) for g in columns.sum(axis=0))
 
     # -- control flow fixed at record time --
 
@@ -319,14 +309,18 @@ def compile_program(output: Value, inputs: Sequence[Value] | None = None) -> Pro
 def compile_function(f: Callable[..., Value], *inputs: float, check_every: int = 0) -> Program:
     """Record `f` at these input values and compile it, as `jax.jit` traces a function.
 
-    The inputs take the names of `f`'s parameters. With `check_every=k`, every k-th call
-    records `f` again and raises `GraphChanged` if its graph is not the compiled one.
+    The inputs take the names of `f`'s parameters; an argument `f` ignores has gradient 0.
+    With `check_every=k`, every k-th call records `f` again and raises `GraphChanged` if its
+    graph is not the compiled one.
     """
     if isinstance(check_every, bool) or not isinstance(check_every, int) or check_every < 0:
         raise ValueError(f"check_every must be a whole number >= 0, got {check_every!r}")
     names = _parameter_names(f, len(inputs))
     values = [Value(x, label=name) for x, name in zip(inputs, names)]
-    program = compile_program(_record(f, values), values)
+    output = _record(f, values)
+    if not isinstance(output, Value):
+        raise TypeError(f"{_name_of(f)} returned {type(output).__name__}, not a Value")
+    program = Program(output, values, allow_unused=True)
     program._recorder, program._check_every = f, check_every
     return program
 
@@ -334,12 +328,12 @@ def compile_function(f: Callable[..., Value], *inputs: float, check_every: int =
 # -- helpers --
 
 
-def _checked_inputs(graph: Graph, inputs: Sequence[Value]) -> list[Value]:
+def _checked_inputs(graph: Graph, inputs: Sequence[Value], allow_unused: bool) -> list[Value]:
     inputs = list(inputs)
     for x in inputs:
         if not isinstance(x, Value):
             raise TypeError(f"inputs must be Values, got {type(x).__name__}: {x!r}")
-        if x not in graph:
+        if x not in graph and not (allow_unused and not x.parents):
             raise ValueError(f"the input {x!r} is not in the graph of {graph.output!r}")
         if x.parents:
             raise ValueError(
@@ -350,22 +344,47 @@ def _checked_inputs(graph: Graph, inputs: Sequence[Value]) -> list[Value]:
     return inputs
 
 
-def _variables(graph: Graph) -> dict[Value, str]:
-    """A Python variable per node: its label when that is a plain identifier, else its
-    number in the survey's notation (v₋₁ → vm1, v₃ → v3). Unique, `_bar` names included."""
+def _variables(graph: Graph, inputs: Sequence[Value]) -> dict[Value, str]:
+    """A Python variable per node, chosen here: a label only when it is a plain ASCII
+    identifier that no name of the program uses (so it cannot be code), else the node's
+    number in the survey's notation (v₋₁ → vm1, v₃ → v3; an unused input u0, u1, ...).
+    Unique, `_bar` names included. Every other label goes into comments, escaped."""
     names, numbers = graph.names, graph.numbers
     taken: set[str] = set(RESERVED)
     variables: dict[Value, str] = {}
-    for node in graph.reading_order:
-        label, number = node.label, numbers[node]
+    unused = [x for x in inputs if x not in graph]
+    for node in [*graph.reading_order, *unused]:
+        label = node.label
         plain = label.isidentifier() and label.isascii() and not label.startswith("_")
-        numbered = f"vm{-number}" if number < 0 else f"v{number}"
-        candidate = label if plain and names[node] == label else numbered
+        if node in numbers:
+            number = numbers[node]
+            numbered = f"vm{-number}" if number < 0 else f"v{number}"
+            plain = plain and names[node] == label
+        else:
+            numbered = f"u{unused.index(node)}"
+        candidate = label if plain and not keyword.issoftkeyword(label) else numbered
         while candidate in taken or f"{candidate}_bar" in taken:
             candidate += "_"
         taken.update((candidate, f"{candidate}_bar"))
         variables[node] = candidate
     return variables
+
+
+def _comment(text: str) -> str:
+    """`  # text`, with what could end the comment or not be source (line breaks, NUL,
+    control and format characters, lone surrogates) written as its escape."""
+    return "  # " + "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _docstring(text: str) -> str:
+    """`text` as a triple-quoted string literal: backslashes and quotes escaped, and what
+    `_comment` escapes, so that a label cannot end the string."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"""' + "".join(ch if ch.isprintable() else _escape(ch) for ch in text) + '"""'
+
+
+def _escape(ch: str) -> str:
+    return ch.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def _update(target: str, local: str, source: str, first: bool, module: str) -> str:
@@ -379,21 +398,6 @@ def _add(target: str, term: str, module: str) -> str:
     if term.startswith("-"):
         return f"{target} = {target} - {term[1:]}" if module else f"{target} -= {term[1:]}"
     return f"{target} = {target} + {term}" if module else f"{target} += {term}"
-
-
-def _custom_forward(
-    line: _Line, op_variable: str, module: str, comment: str, needed: set[Value]
-) -> list[str]:
-    """An op of your own: its forward and derivative functions, called as they are."""
-    node = line.node
-    args = list(line.operands) + ([number_code(node.constant)] if node.constant is not None else [])
-    call, slopes = f"{op_variable}.forward(", f"{op_variable}.derivative("
-    if module:  # one call per sample
-        call, slopes = f"_each_sample({op_variable}.forward, ", f"_each_slope({op_variable}, "
-    lines = [f"    {line.variable} = {call}{', '.join(args)}){comment}"]
-    if node in needed:
-        lines.append(f"    _d_{line.variable} = {slopes}{', '.join([*args, line.variable])})")
-    return lines
 
 
 def _helper_sources(code: str) -> list[str]:
@@ -420,13 +424,8 @@ def _global_names(code: Any) -> set[str]:
     return names
 
 
-def _load(source: str, extras: dict[str, object]) -> Callable[..., Any]:
-    namespace: dict[str, Any] = {
-        "_finite": _finite,
-        "_each_sample": _each_sample,
-        "_each_slope": _each_slope,
-        **extras,
-    }
+def _load(source: str) -> Callable[..., Any]:
+    namespace: dict[str, Any] = {}
     exec(compile(source, f"<{FUNCTION_NAME}>", "exec"), namespace)
     function: Callable[..., Any] = namespace[FUNCTION_NAME]
     return function
@@ -434,65 +433,39 @@ def _load(source: str, extras: dict[str, object]) -> Callable[..., Any]:
 
 class _MathNumpy:
     """NumPy, but for exp, log, tanh, sin and cos, which apply `math`'s functions to each
-    element (NaN or inf where `math` raises, as NumPy gives them), so that a batch replay
-    computes exactly what single replays compute."""
+    element (where `math` raises, the samples are replayed one by one), so that an exact
+    batch replay computes exactly what single replays compute."""
 
     def __init__(self, np: ModuleType) -> None:
         self._np = np
         for name in ("exp", "log", "tanh", "sin", "cos"):
-            setattr(self, name, np.vectorize(_never_raising(getattr(math, name)), otypes=[float]))
+            setattr(
+                self, name, np.vectorize(_not_finite_on_error(getattr(math, name)), otypes=[float])
+            )
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._np, name)
 
 
-def _never_raising(f: Callable[[float], float]) -> Callable[[float], float]:
+def _not_finite_on_error(f: Callable[[float], float]) -> Callable[[float], float]:
     def element(x: float) -> float:
         try:
             return f(x)
-        except OverflowError:
-            return math.inf
-        except ValueError:
-            return math.nan
+        except (OverflowError, ValueError):
+            raise _NotFinite from None
 
     return element
 
 
 class _NotFinite(Exception):
-    """A batch value is not finite: the samples are replayed one by one to say why."""
-
-
-def _finite(values: Any) -> None:
-    import numpy as np
-
-    if not np.isfinite(values).all():
-        raise _NotFinite
-
-
-def _each_sample(function: Callable[..., float], *args: Any) -> Any:
-    """An op of your own on arrays: its forward function called once per sample."""
-    import numpy as np
-
-    arrays = np.broadcast_arrays(*[np.asarray(a, dtype=float) for a in args])
-    samples = zip(*[a.ravel().tolist() for a in arrays])
-    return np.array([function(*sample) for sample in samples], dtype=float)
-
-
-def _each_slope(op: Op, *args: Any) -> tuple[Any, ...]:
-    """An op of your own on arrays: its local derivatives, one array per operand."""
-    n_operands = len(args) - 1 - op.takes_constant  # the last argument is the op's result
-    return tuple(_each_sample(_slope(op, i), *args) for i in range(n_operands))
-
-
-def _slope(op: Op, i: int) -> Callable[..., float]:
-    return lambda *args: float(op.derivative(*args)[i])
+    """An element left the domain of `math`'s function: the samples are replayed one by one."""
 
 
 def _batch_inputs(inputs: Sequence[object], expected: int, np: ModuleType) -> tuple[list[Any], int]:
     """The inputs as float arrays (1-D, all of one length) or float scalars, and that length."""
     if len(inputs) != expected:
         raise TypeError(f"the program takes {expected} inputs, got {len(inputs)}")
-    arrays = [np.asarray(x, dtype=float) for x in inputs]
+    arrays = [_real_array(x, i, np) for i, x in enumerate(inputs)]
     lengths = {a.shape[0] for a in arrays if a.ndim == 1}
     if any(a.ndim > 1 for a in arrays) or len(lengths) > 1:
         shapes = [a.shape for a in arrays]
@@ -501,6 +474,28 @@ def _batch_inputs(inputs: Sequence[object], expected: int, np: ModuleType) -> tu
     if n == 0:
         raise ValueError("batch inputs are empty: there is no sample to replay")
     return [a if a.ndim else float(a) for a in arrays], n
+
+
+def _real(x: object, i: int) -> float:
+    """Input i as a float, if it is a real number (an int, a float, a NumPy real scalar)."""
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return float(x)
+    raise TypeError(
+        f"input {i} of the program must be a real number, got {type(x).__name__}: {x!r}"
+    )
+
+
+def _real_array(x: object, i: int, np: ModuleType) -> Any:
+    """Input i of a batch as a float array, if it holds real numbers (no bool, string or
+    complex: the rule of a single replay, for each sample)."""
+    if isinstance(x, (np.ndarray, list, tuple)):
+        array = np.asarray(x)
+        if array.dtype.kind not in "fiu":
+            raise TypeError(
+                f"input {i} of the batch must hold real numbers, got an array of {array.dtype}"
+            )
+        return array.astype(float)
+    return np.asarray(_real(x, i))
 
 
 def _summed(bar_value: Any, n: int, np: ModuleType) -> float:
@@ -528,6 +523,10 @@ def _first_difference(a: list[tuple[object, ...]], b: list[tuple[object, ...]]) 
         if x != y:
             return i
     return None if len(a) == len(b) else min(len(a), len(b))
+
+
+def _name_of(f: Callable[..., object]) -> str:
+    return getattr(f, "__name__", type(f).__name__)
 
 
 def _parameter_names(f: Callable[..., Value], n: int) -> list[str]:

@@ -94,21 +94,26 @@ def log(x: Scalar) -> Scalar:
 
 def sin(x: Scalar) -> Scalar:
     """sin x, of a float or of a `Value`."""
-    return _periodic(math.sin, x) if is_plain(x) else x.sin()
+    return _sin(x) if is_plain(x) else x.sin()
 
 
 def cos(x: Scalar) -> Scalar:
     """cos x, of a float or of a `Value`."""
-    return _periodic(math.cos, x) if is_plain(x) else x.cos()
+    return _cos(x) if is_plain(x) else x.cos()
 
 
-def heaviside(x: Scalar) -> float:
-    """1 where x > 0, else 0: the slope of relu (0 at the kink, as in PyTorch)."""
+def heaviside(x: Scalar) -> Scalar:
+    """1 where x > 0, else 0: the slope of relu (0 at the kink, as in PyTorch). A symbol
+    (forms.expr) gives itself back as the expression."""
+    if not is_plain(x) and hasattr(x, "heaviside"):
+        return x.heaviside()
     return 1.0 if x > 0 else 0.0
 
 
-def sign(x: Scalar) -> float:
-    """-1, 0 or 1: the slope of abs (0 at the kink, as in PyTorch)."""
+def sign(x: Scalar) -> Scalar:
+    """-1, 0 or 1: the slope of abs (0 at the kink, as in PyTorch); a symbol's expression."""
+    if not is_plain(x) and hasattr(x, "sign"):
+        return x.sign()
     return 1.0 if x > 0 else -1.0 if x < 0 else 0.0
 
 
@@ -120,9 +125,9 @@ def _data(x: Scalar) -> float:
 # -- forward values with their domains (a failed op raises before any node exists) --
 
 
-def _divide(x: Scalar, y: Scalar) -> Scalar:
-    if _data(y) == 0:
-        raise ZeroDivisionError(f"division by zero: {_data(x)!r} / 0")
+def _divide(x: float, y: float) -> float:
+    if y == 0:
+        raise ZeroDivisionError(f"division by zero: {x!r} / 0")
     return x / y
 
 
@@ -137,7 +142,7 @@ def _power(x: float, c: Number) -> float:
 def _power_slope(x: Scalar, c: Number, out: Scalar) -> tuple[Scalar]:
     if c == 0:
         return (0.0,)
-    if _data(x) == 0 and c < 1:
+    if c < 1 and _data(x) == 0:  # c >= 1 reads no value: its slope is written out
         raise ValueError(f"pow: the derivative of x ** {c!r} is infinite at x = 0")
     try:
         return (c * x ** (c - 1),)
@@ -148,6 +153,16 @@ def _power_slope(x: Scalar, c: Number, out: Scalar) -> tuple[Scalar]:
         ) from None
 
 
+def _number_over(x: Scalar, c: Number) -> Scalar:
+    """c / x, refusing x = 0."""
+    return _divide(c, x)
+
+
+def _number_power(x: float, c: Number) -> float:
+    """c ** x, for a positive base c."""
+    return _positive_base_power(c, x)
+
+
 def _positive_base_power(x: float, y: float) -> float:
     if x <= 0:
         raise ValueError(f"pow: a Value exponent needs a positive base, got base {x!r}")
@@ -155,7 +170,10 @@ def _positive_base_power(x: float, y: float) -> float:
 
 
 def _exp(x: float) -> float:
-    return _overflow_checked("exp", lambda: math.exp(x), repr(x))
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OverflowError(f"exp({x!r}) overflows a float") from None
 
 
 def _log(x: float) -> float:
@@ -195,9 +213,14 @@ def _swapped(weights_then_inputs: tuple[Scalar, ...]) -> tuple[Scalar, ...]:
     return (*weights_then_inputs[n:], *weights_then_inputs[:n])
 
 
-def _periodic(f: Callable[[float], float], x: float) -> float:
-    """sin or cos, with NaN at ±inf as IEEE arithmetic has it (math.sin raises there)."""
-    return math.nan if math.isinf(x) else f(x)
+def _sin(x: float) -> float:
+    """sin x, NaN at ±inf as IEEE arithmetic has it (math.sin raises there)."""
+    return math.nan if math.isinf(x) else math.sin(x)
+
+
+def _cos(x: float) -> float:
+    """cos x, NaN at ±inf as IEEE arithmetic has it (math.cos raises there)."""
+    return math.nan if math.isinf(x) else math.cos(x)
 
 
 def _sigmoid(x: float) -> float:
@@ -213,10 +236,15 @@ def _relu(x: float) -> float:
 
 
 def _overflow_checked(name: str, compute: Callable[[], float], args: str) -> float:
+    """compute(), its OverflowError named; on a symbol (forms.expr) it reads the value, as a
+    domain check does, so compiled code calls the engine's function and raises this error."""
     try:
-        return compute()
+        value = compute()
     except OverflowError:
         raise OverflowError(f"{name}({args}) overflows a float") from None
+    if not is_plain(value):
+        _data(value)
+    return value
 
 
 # -- where ops are smooth, with room to spare (what the strategies draw) --
@@ -260,9 +288,9 @@ SUB_NUMBER = register(Op("sub_number", "x - c", lambda x, c: x - c, lambda x, c,
 NUMBER_SUB = register(Op("number_sub", "c - x", lambda x, c: c - x, lambda x, c, out: (-1.0,), takes_constant=True, symbol="-"))
 MUL_NUMBER = register(Op("mul_number", "x * c", lambda x, c: x * c, lambda x, c, out: (c,), takes_constant=True, symbol="*"))
 DIV_NUMBER = register(Op("div_number", "x / c", _divide, lambda x, c, out: (1 / c,), takes_constant=True, smooth=lambda x, c: c != 0, symbol="/"))
-NUMBER_DIV = register(Op("number_div", "c / x", lambda x, c: _divide(c, x), lambda x, c, out: (-out / x,), takes_constant=True, smooth=lambda x, c: abs(x) > 0.1, symbol="/"))
+NUMBER_DIV = register(Op("number_div", "c / x", _number_over, lambda x, c, out: (-out / x,), takes_constant=True, smooth=lambda x, c: abs(x) > 0.1, symbol="/"))
 POW_NUMBER = register(Op("pow_number", "x ** c", _power, _power_slope, takes_constant=True, smooth=_real_power, symbol="**"))
-NUMBER_POW = register(Op("number_pow", "c ** x", lambda x, c: _positive_base_power(c, x), lambda x, c, out: (out * log(c),), takes_constant=True, smooth=lambda x, c: c > 0 and x < 10, symbol="**"))
+NUMBER_POW = register(Op("number_pow", "c ** x", _number_power, lambda x, c, out: (out * log(c),), takes_constant=True, smooth=lambda x, c: c > 0 and x < 10, symbol="**"))
 
 IDENTITY = register(Op("identity", "x", lambda x: x, lambda x, out: (1.0,), symbol="="))
 NEG = register(Op("neg", "-x", lambda x: -x, lambda x, out: (-1.0,), symbol="-"))

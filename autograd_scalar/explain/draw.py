@@ -19,6 +19,7 @@ import graphviz  # type: ignore[import-untyped]
 
 from ..core.graph import Edge, Graph
 from ..core.value import Value
+from ..forms.op_forms import fill_formula
 from .text import fmt, visible
 from .views import NeuronView, labelled_edges, layers, neuron_edges, neurons
 
@@ -564,7 +565,7 @@ def _op_text(node: Value, into: list[Edge], collapsed: bool) -> str:
         return op.label + " …"  # the last op, after ops on hidden nodes
     if node.constant is None:
         return op.label
-    return op.formula.replace("c", fmt(node.constant))
+    return fill_formula(op.formula, None, fmt(node.constant))
 
 
 def _escape(text: str) -> str:

@@ -1,136 +1,170 @@
-"""Each op of the table written out as text: as Python code and as a formula for people.
+"""Each op of the table written out as code and as a formula, derived from its own rules.
 
-The traces and the adjoint program need every op twice: its forward value and its local
-derivative to each input, written as an expression over the names of its operands. This
-module holds those expressions for the ops of `core.ops.OPS`:
+The traces and the adjoint program need every op as text: its forward value and its local
+derivative to each operand, as expressions over the operands' names. Nothing here is written
+by hand: each rule of `core.ops` runs once on symbols (`forms.expr`), and the expression it
+returns is printed as
 
-- `code`: plain Python (`math` only). Ops with a domain call the engine's own forward and
-  slope functions (`_log`, `_divide`, ...), whose source goes with the program, so replay
-  raises the engine's errors;
-- `array`: NumPy, `jax.numpy` or `torch` (`{m}` is the module), one value per sample;
-- `shown`: the formula a trace prints (Unicode) and its LaTeX.
+- `code`: plain Python over floats, calling the engine's own functions (`_exp`, `_log`, ...)
+  whose source goes with the program, so replay gives the engine's numbers and errors; a rule
+  that reads an operand's value to check a domain (`_divide`, `_sqrt_slope`) is called by name;
+- `array`: NumPy, `jax.numpy` or `torch`, one value per sample;
+- `shown`: the formula a trace prints (Unicode) and its LaTeX; the op's forward is shown as its
+  declared `formula`, filled in by `fill_formula`, the one place that does so.
 
-An op registered later has no entry here: it is written as a call of its own `forward` and
-`derivative` functions (and cannot be exported to JAX or PyTorch).
+A rule that does not run on symbols (it branches on a value, or calls a function of its own)
+cannot be written: `forms_of` raises `NoForm`, naming the op.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from typing import Any
 
 from ..core import ops
-from ..core.ops import WEIGHTED_SUMS, Number, Op
+from ..core.ops import VARIADIC, Number, Op
+from . import expr
+from .expr import Expr
 
-X, Y, C, OUT = "{x}", "{y}", "{c}", "{out}"
+__all__ = [
+    "NoForm",
+    "constant_code",
+    "fill_formula",
+    "forward_code",
+    "has_forms",
+    "local_codes",
+    "number_code",
+    "shown_forward",
+    "shown_locals",
+    "to_latex",
+]
+
+
+class NoForm(NotImplementedError):
+    """An op whose rules do not run on symbols, so it cannot be written as code."""
+
+
+_SLOT = "\x00{}\x00"  # an operand's place in a written form; never in a generated name
+_OUT = "\x00o\x00"
 
 
 @dataclass(frozen=True)
-class Forms:
-    """One op as code: its forward expression and one local derivative per `Value` input.
+class _Forms:
+    """One op, for one constant and one number of operands, written out."""
 
-    Templates use `{x}`, `{y}` (the operands), `{c}` (the plain-number constant) and `{out}`
-    (the op's result). `array_*` are the same for arrays, `{m}` naming the array module
-    (empty means: as `code`), and `by_module` a form for one module only. `shown_locals` is
-    what a trace prints where `locals` calls an engine function.
-    """
-
-    forward: str
-    locals: tuple[str, ...]
-    array_forward: str = ""
-    array_locals: tuple[str, ...] = ()
-    by_module: dict[str, str] = field(default_factory=dict)
-    shown_locals: tuple[str, ...] = ()
+    forward: Any  # the forward value as an Expr
+    locals: tuple[Any, ...]  # d out / d operand, one Expr (or number) per operand
+    code: str  # the forward as Python, with slots
+    local_code: tuple[str, ...]
 
 
-_SIGMOID_ARRAY = "{m}.where({x} >= 0, 1 / (1 + {m}.exp(-{x})), {m}.exp({x}) / (1 + {m}.exp({x})))"
-
-FORMS: dict[str, Forms] = {
-    "add": Forms("{x} + {y}", ("1.0", "1.0")),
-    "sub": Forms("{x} - {y}", ("1.0", "-1.0")),
-    "mul": Forms("{x} * {y}", ("{y}", "{x}")),
-    "div": Forms("_divide({x}, {y})", ("1 / {y}", "-{out} / {y}"), array_forward="{x} / {y}"),
-    "pow": Forms(
-        "_positive_base_power({x}, {y})",
-        ("{y} * {x} ** ({y} - 1)", "{out} * math.log({x})"),
-        array_forward="{x} ** {y}",
-        array_locals=("{y} * {x} ** ({y} - 1)", "{out} * {m}.log({x})"),
-    ),
-    "add_number": Forms("{x} + {c}", ("1.0",)),
-    "sub_number": Forms("{x} - {c}", ("1.0",)),
-    "number_sub": Forms("{c} - {x}", ("-1.0",)),
-    "mul_number": Forms("{x} * {c}", ("{c}",)),
-    "div_number": Forms("{x} / {c}", ("1 / {c}",)),  # c ≠ 0: recording checked it
-    "number_div": Forms("_divide({c}, {x})", ("-{out} / {x}",), array_forward="{c} / {x}"),
-    "pow_number": Forms(
-        "_power({x}, {c})", ("_power_slope({x}, {c}, {out})[0]",), array_forward="{x} ** {c}"
-    ),
-    "number_pow": Forms(
-        "_positive_base_power({c}, {x})",
-        ("{out} * math.log({c})",),
-        array_forward="{c} ** {x}",
-        array_locals=("{out} * {m}.log({c})",),
-    ),
-    "identity": Forms("{x}", ("1.0",)),
-    "neg": Forms("-{x}", ("-1.0",)),
-    "exp": Forms("_exp({x})", ("{out}",), array_forward="{m}.exp({x})"),
-    "log": Forms("_log({x})", ("1 / {x}",), array_forward="{m}.log({x})"),
-    "sqrt": Forms(
-        "_sqrt({x})",
-        ("_sqrt_slope({x}, {out})[0]",),
-        array_forward="{m}.sqrt({x})",
-        array_locals=("0.5 / {out}",),
-        shown_locals=("0.5 / {out}",),
-    ),
-    "tanh": Forms("math.tanh({x})", ("1 - {out} * {out}",), array_forward="{m}.tanh({x})"),
-    "sigmoid": Forms(
-        "_sigmoid({x})",
-        ("{out} * (1 - {out})",),
-        array_forward=_SIGMOID_ARRAY,
-        by_module={"jnp": "jax.nn.sigmoid({x})", "torch": "torch.sigmoid({x})"},
-    ),
-    "relu": Forms(
-        "0.0 if {x} <= 0 else {x}",
-        ("({x} > 0)",),  # 1 or 0, as heaviside gives
-        array_forward="{m}.where({x} <= 0, 0.0, {x})",
-        array_locals=("{m}.where({x} > 0, 1.0, 0.0)",),
-        shown_locals=("[{x} > 0]",),
-    ),
-    "sin": Forms("math.sin({x})", ("math.cos({x})",), array_forward="{m}.sin({x})"),
-    "cos": Forms("math.cos({x})", ("-math.sin({x})",), array_forward="{m}.cos({x})"),
-    "abs": Forms(
-        "abs({x})",
-        ("({x} > 0) - ({x} < 0)",),  # 1, -1 or 0, as sign gives
-        array_forward="{m}.abs({x})",
-        array_locals=("{m}.sign({x})",),
-        shown_locals=("sign({x})",),
-        # jax.grad of jnp.abs is 1 at 0; the engine (and PyTorch) take 0 there
-        by_module={"jnp": "jnp.where({x} == 0, 0.0, jnp.abs({x}))"},
-    ),
-}
-"""The ops of the table written as code; `dot` and `linear` are written by `_weighted_sum`."""
-
-DOMAIN_OPS = frozenset(
-    ("div", "pow", "number_div", "pow_number", "number_pow", "exp", "log", "sqrt")
-)
-"""Ops whose forward value or slope can fail (log, sqrt, division, pow, exp overflow)."""
+def forms_of(op: Op, n: int, c: Number | None) -> _Forms:
+    """The op's forms for `n` operands and constant `c` (derived once, then remembered)."""
+    return _derived(op, n, _key(c), c)
 
 
-def has_forms(op: Op) -> bool:
-    """Whether the op is written out here (else it is called through its own functions)."""
-    return op.name in WEIGHTED_SUMS or (op.name in FORMS and ops.OPS.get(op.name) is op)
+def _key(c: Number | None) -> object:
+    return None if c is None else (type(c), repr(c))
 
 
-# -- filling in the templates --
+@lru_cache(maxsize=4096)
+def _derived(op: Op, n: int, _: object, c: Number | None) -> _Forms:
+    slots = [_SLOT.format(i) for i in range(n)]
+    try:
+        forward, forward_read = expr.derive(op.forward, slots, c)
+    except Exception:  # noqa: BLE001 - any failure means: not a rule over symbols
+        forward, forward_read = _formula_tree(op, slots, c), True
+    try:
+        derived, locals_read = expr.derive(op.derivative, slots, c, _OUT)
+        derived = tuple(derived)
+    except Exception as error:  # noqa: BLE001
+        raise NoForm(
+            f"the op {op.name!r} cannot be compiled: its derivative rule does not "
+            f"run on symbols ({type(error).__name__}: {error})"
+        ) from None
+    if forward is None or len(derived) != n:
+        raise NoForm(
+            f"the op {op.name!r} cannot be compiled: its forward rule does not run "
+            "on symbols and its formula is not an expression of its operands"
+        )
+    arguments = [*slots, *([constant_code(c)] if c is not None else [])]
+    code = _by_name(op, op.forward, arguments) if forward_read else expr.python(forward)
+    local_code = tuple(
+        _by_name(op, op.derivative, [*arguments, _OUT]) + f"[{i}]"
+        if locals_read
+        else expr.python(local)
+        for i, local in enumerate(derived)
+    )
+    return _Forms(forward, derived, code, local_code)
 
 
-def fill(template: str, args: Sequence[str], constant: str, out: str = "", module: str = "") -> str:
-    """The template with its operands, constant, result and array module filled in."""
-    text = template.replace("{m}", module).replace(OUT, out).replace(C, constant)
-    for slot, arg in zip((X, Y), args):
-        text = text.replace(slot, arg)
-    return text
+def _by_name(op: Op, rule: Callable[..., Any], arguments: Sequence[str]) -> str:
+    """A call of an engine function by its name (its source goes with the program)."""
+    name = getattr(rule, "__name__", "")
+    if vars(ops).get(name) is rule and name.startswith("_"):
+        return f"{name}({', '.join(arguments)})"
+    if getattr(math, name, None) is rule:
+        return f"math.{name}({', '.join(arguments)})"
+    if rule is abs:
+        return f"abs({', '.join(arguments)})"
+    raise NoForm(
+        f"the op {op.name!r} cannot be compiled: its rule {name or rule!r} reads a value or "
+        "calls a function of its own; write it with +, -, *, /, ** and the functions of "
+        "autograd_scalar.extend (exp, log, sin, cos, heaviside, sign)"
+    )
+
+
+_FORMULA_FUNCTIONS = ("exp", "log", "sin", "cos", "sqrt", "tanh", "sigmoid", "relu", "abs")
+
+
+def _formula_tree(op: Op, slots: Sequence[str], c: Number | None) -> Any:
+    """The op's declared formula read as an expression of its operands, or None."""
+    if op.arity == VARIADIC:
+        return None
+    reads = expr.Reads()
+    names: dict[str, Any] = {f: partial(_call, f) for f in _FORMULA_FUNCTIONS}
+    names.update(zip("xy", (Expr("name", (s,), reads) for s in slots)))
+    names["c"] = c
+    text = re.sub(r"\|([^|]+)\|", r"abs(\1)", op.formula)
+    try:
+        return eval(text, {"__builtins__": {}}, names)  # noqa: S307 - the table's own formula
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _call(function: str, e: Expr) -> Expr:
+    return e.call(function)
+
+
+def has_forms(op: Op, n: int | None = None, c: Number | None = None) -> bool:
+    """Whether the op can be written as code (its rules run on symbols)."""
+    counts = [n] if n is not None else [2, 3] if op.arity == VARIADIC else [op.arity]
+    if c is None and op.takes_constant:
+        c = 2.0
+    for count in counts:  # a variadic op takes pairs (dot) or pairs and a bias (linear)
+        try:
+            forms_of(op, count, c)
+            return True
+        except NoForm:
+            pass
+    return False
+
+
+# -- filling in --
+
+
+def _fill(template: str, args: Sequence[str], out: str = "") -> str:
+    """The slots of a written form replaced by the operands' names, in one pass."""
+
+    def name(match: re.Match[str]) -> str:
+        slot = match.group(1)
+        return out if slot == "o" else args[int(slot)]
+
+    return re.sub("\x00(o|\\d+)\x00", name, template)
 
 
 def constant_code(c: Number | None) -> str:
@@ -149,86 +183,65 @@ def number_code(x: float) -> str:
 
 def forward_code(op: Op, args: Sequence[str], c: Number | None, module: str = "") -> str:
     """The op's value as an expression: plain Python, or array code when `module` is given."""
-    if op.name in WEIGHTED_SUMS:
-        return _weighted_sum(op, args, " * ")
-    forms = FORMS[op.name]
-    template = forms.forward
-    if module:
-        template = forms.by_module.get(module, forms.array_forward or forms.forward)
-    return fill(template, args, constant_code(c), module=module)
+    forms = forms_of(op, len(args), c)
+    if not module:
+        return _fill(forms.code, args)
+    return _fill(expr.numpy_like(forms.forward, module), args)
 
 
 def local_codes(
     op: Op, args: Sequence[str], c: Number | None, out: str, module: str = ""
 ) -> list[str]:
     """d out / d arg for each operand, as expressions (plain Python, or array code)."""
-    if op.name in WEIGHTED_SUMS:
-        return _weighted_sum_locals(op, args)
-    forms = FORMS[op.name]
-    if module:
-        templates = forms.array_locals or tuple(t.replace("math.", "{m}.") for t in forms.locals)
-    else:
-        templates = forms.locals
-    if op.name == "pow_number" and c is not None and (c == 0 or c >= 1 or module):
-        templates = (_power_slope(c),)  # written out where the engine's slope cannot fail
-    return [fill(t, args, constant_code(c), out, module) for t in templates]
+    forms = forms_of(op, len(args), c)
+    if not module:
+        return [_fill(t, args, out) for t in forms.local_code]
+    return [_fill(expr.numpy_like(e, module), args, out) for e in forms.locals]
 
 
-def _power_slope(c: Number) -> str:
-    """The slope of x ** c written out; the engine's `_power_slope` is only needed for c < 1,
-    where it raises at x = 0."""
-    if c == 0:
-        return "0.0"
-    if c - 1 == 1:
-        return "{c} * {x}"
-    return "{c} * {x} ** " + constant_code(c - 1)
+# -- formulas for people: the traces' Unicode and LaTeX, and the drawings' op text --
 
 
-def _weighted_sum(op: Op, args: Sequence[str], times: str) -> str:
-    n = len(args) // 2
-    terms = [f"{w}{times}{x}" for w, x in zip(args[:n], args[n : 2 * n])]
-    if op.name == "linear":
-        terms.append(args[-1])
-    return " + ".join(terms)
-
-
-def _weighted_sum_locals(op: Op, args: Sequence[str]) -> list[str]:
-    n = len(args) // 2
-    swapped = [*args[n : 2 * n], *args[:n]]
-    return swapped + (["1.0"] if op.name == "linear" else [])
-
-
-# -- formulas for people: the traces' Unicode and LaTeX --
+def fill_formula(formula: str, operands: Sequence[str] | None, constant: str) -> str:
+    """An op's declared formula with its operands (x, y) and constant (c) filled in, each a
+    whole word (so `scale(x, c)` reads `scale(x, 2)`); `operands=None` keeps x and y."""
+    slots = {"c": constant}
+    if operands is not None:
+        slots.update(zip("xy", operands))
+    return re.sub(r"\b[xyc]\b", lambda m: slots.get(m.group(), m.group()), formula)
 
 
 def shown_forward(op: Op, names: Sequence[str], c: Number | None, latex: bool = False) -> str:
     """The op as a formula over its operands' names (`log(v₋₁)`, `w1·x1 + w2·x2`)."""
-    if op.name in WEIGHTED_SUMS:
-        return _weighted_sum(op, names, r" \cdot " if latex else "·")
-    template = re.sub(r"\b([xyc])\b", r"{\1}", op.formula)
-    template = to_latex(template) if latex else template.replace(" * ", " · ")
-    return fill(template, names, "" if c is None else repr(c))
+    constant = "" if c is None else repr(c)
+    if op.arity == VARIADIC:
+        tree = forms_of(op, len(names), c).forward
+        show = _named(names, "")
+        return expr.latex(tree, show) if latex else expr.unicode(tree, show, times="·")
+    formula = to_latex(op.formula) if latex else op.formula.replace(" * ", " · ")
+    return fill_formula(formula, names, constant)
 
 
 def shown_locals(
     op: Op, names: Sequence[str], c: Number | None, out: str, latex: bool = False
 ) -> list[str]:
-    """Each local derivative as a formula (`1 / v₋₁`, `h1`); `∂out/∂x` for an op of your own."""
-    if op.name in WEIGHTED_SUMS:
-        return _weighted_sum_locals(op, names)
-    if not has_forms(op):
+    """Each local derivative as a formula (`1 / v₋₁`, `h1`); `∂out/∂x` for an op whose rules
+    cannot be written."""
+    try:
+        forms = forms_of(op, len(names), c)
+    except NoForm:
         d = r"\partial " if latex else "∂"
         return [f"{d}{out}/{d}{name}" for name in names]
-    forms = FORMS[op.name]
-    templates = forms.shown_locals or forms.locals
-    if op.name == "pow_number" and c is not None:
-        templates = (_power_slope(c),)
-    shown = []
-    for template in templates:
-        template = template.replace("math.", "")
-        template = to_latex(template) if latex else template.replace(" * ", " · ")
-        shown.append(fill(template, names, "" if c is None else repr(c), out))
-    return shown
+    show = _named(names, out)
+    write = expr.latex if latex else expr.unicode
+    return [write(e, show) for e in forms.locals]
+
+
+def _named(names: Sequence[str], out: str) -> Callable[[str], str]:
+    def show(slot: str) -> str:
+        return _fill(slot, names, out)
+
+    return show
 
 
 _LATEX_WORDS = {
@@ -243,11 +256,11 @@ _LATEX_WORDS = {
 }
 
 
-def to_latex(template: str) -> str:
-    """A template's operators in LaTeX: powers as superscripts, · as \\cdot, functions upright."""
-    text = re.sub(r" \*\* \(([^)]*)\)", r"^{\1}", template)
+def to_latex(formula: str) -> str:
+    """A formula's operators in LaTeX: powers as superscripts, · as \\cdot, functions upright."""
+    text = re.sub(r" \*\* \(([^)]*)\)", r"^{\1}", formula)
     text = re.sub(r" \*\* (\S+)", r"^{\1}", text)
-    text = re.sub(r"sqrt\((\{\w+\})\)", r"\\sqrt{\1}", text)
+    text = re.sub(r"sqrt\((\w+)\)", r"\\sqrt{\1}", text)
     text = text.replace(" * ", r" \cdot ").replace("·", r" \cdot ")
     for word, latex in _LATEX_WORDS.items():
         text = text.replace(word, latex)

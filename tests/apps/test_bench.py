@@ -6,7 +6,7 @@ import tracemalloc
 
 import pytest
 
-from autograd_scalar import MLP
+from autograd_scalar import MLP, Value
 from autograd_scalar.apps import bench
 from autograd_scalar.apps.cli import main
 
@@ -43,7 +43,9 @@ def test_float_floors_compute_the_engines_gradients_for_the_shapes_too() -> None
 def test_bench_quick_prints_every_row(capsys) -> None:
     assert main(["bench", "--quick", "--repeat", "1"]) == 0
     out = capsys.readouterr().out.splitlines()
-    table, programs = out[: out.index("")], out[out.index("") + 1 :]
+    blank = [i for i, line in enumerate(out) if not line]
+    table, programs = out[: blank[0]], out[blank[0] + 1 : blank[2]]
+    rogozhnikov = out[blank[2] + 1 :]
     assert table[0].split()[:4] == ["workload", "autograd_scalar", "plain", "floats"]
     names = [line.split("  ")[0] for line in table[1:]]
     assert names == [
@@ -70,6 +72,17 @@ def test_bench_quick_prints_every_row(capsys) -> None:
         "compiling once (record, write, load the program)",
     ]
     assert all(re.search(r": \d+\.\dx$", line) for line in programs[4:7])
+    assert rogozhnikov[0] == "Rogozhnikov's workload: 1,000 ops, forward and backward, per point"
+    designs = [line.split(":")[0].strip() for line in rogozhnikov[1:]]
+    assert designs == [
+        "graph engine",
+        "flat tape",
+        "compiled replay",
+        "batch replay (100 points in one call)",
+        "compiling (write and load the program)",
+        "the same inside collector_paused(), per op",
+    ]
+    assert "100 ops" in rogozhnikov[-2] and "10,000 ops" in rogozhnikov[-2]
     assert "goal" not in "\n".join(out)  # quick sizes are not meant to meet the goals
 
 
@@ -134,3 +147,30 @@ def test_full_sizes_print_each_ratio_with_its_goal() -> None:
     table = bench.format_program_table([bench.Row("step", {**measured, "compile once": 30.0})])
     assert "compiled replay / plain floats, training step: 0.5x (goal ≤ 1.5x)" in table
     assert "compiling once / graph-engine steps: 15.0x (goal < 20x)" in table
+
+
+def test_the_flat_tape_computes_the_engines_gradients_on_rogozhnikovs_workload() -> None:
+    tape = bench.rogozhnikov_tape(600)
+    point = bench.rogozhnikov_points(1)[0]
+    values = [Value(x) for x in point]
+    out = bench.tape_on_values(tape, values)
+    out.backward()
+    value, grads = bench.flat_tape_gradient(tape, point)
+    assert value == out.data
+    assert grads == pytest.approx([v.grad for v in values], rel=1e-12)
+    assert 600 <= len(tape) < 612 and 0 < value < 1
+
+
+def test_rogozhnikov_ratios_are_tape_time_over_each_designs() -> None:
+    r = bench.Rogozhnikov(
+        10_000,
+        1_000,
+        {"flat tape": 0.01, "compiled replay": 0.005, "batch replay": 0.0001},
+        {1_000: 0.01, 10_000: 0.1, 100_000: 1.0},
+        {1_000: 0.01, 10_000: 0.1, 100_000: 0.5},
+    )
+    text = r.format()
+    assert "compiled replay: 5,000.0 µs; flat tape / this: 2.00x (goal ≥ 1x)" in text
+    assert "flat tape / this: 100.00x (goal ≥ 50x)" in text
+    assert "per op 10.0 µs, 10.0 µs, 10.0 µs" in text
+    assert "collector_paused(), per op: 10.0 µs, 10.0 µs, 5.0 µs" in text

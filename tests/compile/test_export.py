@@ -11,7 +11,7 @@ from autograd_scalar.apps import examples
 from autograd_scalar.compile.export import to_jax, to_torch
 from autograd_scalar.compile.program import Program, compile_program
 from autograd_scalar.core.graph import Graph
-from autograd_scalar.core.ops import OPS, Op, register
+from autograd_scalar.core.ops import OPS, Op, heaviside, register
 from autograd_scalar.core.value import apply
 from autograd_scalar.testing import Expression, expressions
 
@@ -77,13 +77,15 @@ def test_jit_runs_the_export(jax: ModuleType) -> None:
     assert [float(g) for g in fast(2.0, 5.0)] == pytest.approx(list(program(2.0, 5.0)[1]))
 
 
-def test_an_op_of_your_own_cannot_be_exported() -> None:
+def test_an_op_of_your_own_exports_as_its_rules_say(jax: ModuleType) -> None:
     cube = register(Op("cube_for_export", "x³", lambda x: x**3, lambda x, out: (3 * x * x,)))
     try:
         x = Value(2.0)
-        program = compile_program(apply(cube, x), [x])
-        with pytest.raises(NotImplementedError, match="cube_for_export"):
-            to_jax(program)
+        y = apply(cube, x)
+        y.backward()
+        program = compile_program(y, [x])
+        assert "v1 = v0 ** 3" in program.forward_source("jnp")
+        assert float(jax.grad(to_jax(program))(2.0)) == x.grad == 12.0
     finally:
         del OPS["cube_for_export"]
 
@@ -126,3 +128,25 @@ def test_jax_takes_the_engines_slope_at_the_kink_of_abs(jax: ModuleType) -> None
     out.backward()
     forward = to_jax(compile_program(out, [x, y]))
     assert [float(g) for g in jax.grad(forward, argnums=(0, 1))(0.0, 0.0)] == [x.grad, y.grad]
+
+
+def test_a_constant_subexpression_exports_as_the_number_it_is() -> None:
+    """torch.exp of a Python float raises; the export writes the recorded number instead."""
+    c, x = Value(1.5, label="c"), Value(2.0, label="x")
+    source = compile_program(c.exp() * x, [x]).forward_source("torch")
+    assert "torch.exp" not in source and "v1 = 4.4816890703380645" in source
+
+
+def test_an_op_of_your_own_with_a_step_exports_to_torch_in_float64(torch: ModuleType) -> None:
+    leaky = Op(
+        "leaky_for_torch",
+        "leaky(x)",
+        lambda x: x * (0.1 + 0.9 * heaviside(x)),
+        lambda x, out: (0.1 + 0.9 * heaviside(x),),
+    )
+    x = Value(-0.5)
+    y = apply(leaky, x) * x.sigmoid()
+    y.backward()
+    t = torch.tensor(-0.5, dtype=torch.float64, requires_grad=True)
+    to_torch(compile_program(y, [x]))(t).backward()
+    assert t.grad.item() == pytest.approx(x.grad, rel=1e-15)
