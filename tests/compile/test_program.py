@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 
 from autograd_scalar import Value
 from autograd_scalar.apps import examples
-from autograd_scalar.compile.program import GraphChanged, compile_function, compile_program
+from autograd_scalar.compile.program import (
+    GraphChanged,
+    Program,
+    compile_function,
+    compile_program,
+)
 from autograd_scalar.core.graph import Graph
 from autograd_scalar.core.ops import OPS, Op
 from autograd_scalar.core.value import apply
@@ -115,14 +120,21 @@ def test_compiled_gradients_equal_backward(expr: Expression) -> None:
     assert grads == tuple(v.grad for v in program.inputs)
 
 
-@settings(max_examples=100)
-@given(expressions(), st.lists(st.floats(-1e-9, 1e-9), min_size=1, max_size=5))
-def test_batch_replay_equals_a_loop_of_replays(expr: Expression, shifts: list[float]) -> None:
+def _program_and_samples(
+    expr: Expression, shifts: list[float]
+) -> tuple[Value, Program, list[list[float]]]:
+    """expr compiled on its inputs, and samples near them (input i moved by shift · (i + 1))."""
     values = [Value(x) for x in expr.inputs]
     out = expr.function(*values)
     program = compile_program(out, [v for v in values if v in Graph.of(out)])
     base = [v.data for v in program.inputs]
-    samples = [[x + s * (i + 1) for i, x in enumerate(base)] for s in shifts]
+    return out, program, [[x + s * (i + 1) for i, x in enumerate(base)] for s in shifts]
+
+
+@settings(max_examples=100)
+@given(expressions(), st.lists(st.floats(-1e-9, 1e-9), min_size=1, max_size=5))
+def test_batch_replay_equals_a_loop_of_replays(expr: Expression, shifts: list[float]) -> None:
+    out, program, samples = _program_and_samples(expr, shifts)
     one_by_one = [program(*sample) for sample in samples]
     columns = [np.array(column) for column in zip(*samples)]
     outputs, summed = program.batch(*columns)
@@ -142,11 +154,7 @@ def test_batch_replay_equals_a_loop_of_replays(expr: Expression, shifts: list[fl
 def test_exact_batch_replay_is_a_loop_of_replays_to_the_bit(
     expr: Expression, shifts: list[float]
 ) -> None:
-    values = [Value(x) for x in expr.inputs]
-    out = expr.function(*values)
-    program = compile_program(out, [v for v in values if v in Graph.of(out)])
-    base = [v.data for v in program.inputs]
-    samples = [[x + s * (i + 1) for i, x in enumerate(base)] for s in shifts]
+    out, program, samples = _program_and_samples(expr, shifts)
     one_by_one = [program(*sample) for sample in samples]
     outputs, _ = program.batch(*[np.array(column) for column in zip(*samples)], exact=True)
     if "**" not in program.array_source:  # np.power and Python's float ** may differ too
