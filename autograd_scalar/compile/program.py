@@ -165,8 +165,7 @@ class Program:
             node, name = line.node, self.graph.names[line.node]
             if node in inputs:
                 continue
-            shown = name if node.op is None or not node.parents else f"{name} = {self._shown(node)}"
-            comment = _comment(shown) if comments else ""
+            comment = _comment(self._shown(node, name)) if comments else ""
             if node in self._constants:
                 lines.append(f"    {line.variable} = {number_code(self._constants[node])}{comment}")
                 continue
@@ -176,10 +175,12 @@ class Program:
             lines.append(f"    {line.variable} = {code}{comment}")
         return lines
 
-    def _shown(self, node: Value) -> str:
-        assert node.op is not None
+    def _shown(self, node: Value, name: str) -> str:
+        """The node's line of the primal trace (`v₂ = x1 · x2`), for the comments."""
+        if node.op is None or not node.parents:
+            return name
         operands = [self.graph.names[p] for p in node.parents]
-        return op_forms.shown_forward(node.op, operands, node.constant)
+        return f"{name} = {op_forms.shown_forward(node.op, operands, node.constant)}"
 
     def _adjoint_lines(self, module: str, comments: bool) -> list[str]:
         """One line per edge that carries a gradient to an input, children from the output

@@ -22,7 +22,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from ..core import ops
@@ -157,14 +157,24 @@ def has_forms(op: Op, n: int | None = None, c: Number | None = None) -> bool:
 # -- filling in --
 
 
+_SLOTS = re.compile("\x00(o|\\d+)\x00")
+
+
+@cache
+def _pieces(template: str) -> tuple[str, ...]:
+    """A written form split at its slots: text, slot, text, slot, ... (slots at odd places)."""
+    return tuple(_SLOTS.split(template))
+
+
 def _fill(template: str, args: Sequence[str], out: str = "") -> str:
-    """The slots of a written form replaced by the operands' names, in one pass."""
-
-    def name(match: re.Match[str]) -> str:
-        slot = match.group(1)
-        return out if slot == "o" else args[int(slot)]
-
-    return re.sub("\x00(o|\\d+)\x00", name, template)
+    """The slots of a written form replaced by the operands' names, in one pass (each
+    form is split once: compiling fills the same few forms tens of thousands of times)."""
+    pieces = list(_pieces(template))
+    if len(pieces) == 3 and not pieces[0] and not pieces[2]:  # one operand, as dot's slopes
+        return out if pieces[1] == "o" else args[int(pieces[1])]
+    for i in range(1, len(pieces), 2):
+        pieces[i] = out if pieces[i] == "o" else args[int(pieces[i])]
+    return "".join(pieces)
 
 
 def constant_code(c: Number | None) -> str:
