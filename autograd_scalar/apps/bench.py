@@ -199,17 +199,50 @@ def mlp_workloads(n_samples: int) -> Workloads:
     paused: dict[str, Callable[[], object]] = {
         engine: partial(_collector_off, run) for engine, run in per_op_row.items()
     }
+    clean = {engine: CleanHeap(run) for engine, run in per_op_row.items()}
+    nets: dict[str, Any] = {"autograd_scalar": per_op} | ({"micrograd": mg} if found else {})
+    backward_alone = {
+        engine: CleanHeap(_backward, partial(squared_error, net, data))
+        for engine, net in nets.items()
+    }
     return {
         "mlp, one node per op": per_op_row,
         "mlp, one node per op, collector off": paused,
+        "mlp, one node per op, collector off, clean heap": clean,
+        "mlp, one node per op, backward alone, clean heap": backward_alone,
         **workloads,
     }
+
+
+def _backward(loss: Any) -> None:
+    loss.backward()
 
 
 def _collector_off(run: Callable[[], object]) -> None:
     """`run` with Python's cycle collector paused (micrograd's cycles then stay in memory)."""
     with collector_paused():
         run()
+
+
+@dataclass(frozen=True)
+class CleanHeap:
+    """A workload timed with the collector paused, each run after an untimed collection: no
+    engine's leftover cycles slow its next run, so only the engines' own work is timed.
+    With `build`, what it builds is made untimed and handed to `run` (backward alone)."""
+
+    run: Callable[..., object]
+    build: Callable[[], object] | None = None
+
+    def seconds(self) -> float:
+        gc.collect()
+        with collector_paused():
+            built = () if self.build is None else (self.build(),)
+            start = time.perf_counter()
+            self.run(*built)
+            return time.perf_counter() - start
+
+    def __call__(self) -> None:
+        self.seconds()
 
 
 # -- deep chains and a wide sum --
@@ -371,13 +404,17 @@ def median_seconds(f: Callable[[], object], repeat: int) -> float | str:
     gc.collect()
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
         try:
-            f()
+            times.append(f.seconds() if isinstance(f, CleanHeap) else _seconds(f))
         except _Failed as failure:
             return str(failure)
-        times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def _seconds(f: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    f()
+    return time.perf_counter() - start
 
 
 def run(repeat: int = 5, quick: bool = False, progress: Callable[[str], None] = print) -> list[Row]:

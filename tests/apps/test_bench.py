@@ -1,8 +1,10 @@
 """The benchmark runs and reports (no timing is asserted); its plain-float floor computes the
 same gradients as the engine; a training loop does not grow memory."""
 
+import gc
 import re
 import tracemalloc
+import weakref
 
 import pytest
 
@@ -51,6 +53,8 @@ def test_bench_quick_prints_every_row(capsys) -> None:
     assert names == [
         "mlp, one node per op",
         "mlp, one node per op, collector off",
+        "mlp, one node per op, collector off, clean heap",
+        "mlp, one node per op, backward alone, clean heap",
         "mlp, one dot node per neuron",
         "training-loop step",
         "chain of 10,000 ops",
@@ -174,3 +178,21 @@ def test_rogozhnikov_ratios_are_tape_time_over_each_designs() -> None:
     assert "flat tape / this: 100.00x (goal ≥ 50x)" in text
     assert "per op 10.0 µs, 10.0 µs, 10.0 µs" in text
     assert "collector_paused(), per op: 10.0 µs, 10.0 µs, 5.0 µs" in text
+
+
+def test_a_clean_heap_run_is_paused_and_starts_with_the_last_runs_cycles_freed() -> None:
+    class Cycle:
+        pass
+
+    previous: list[weakref.ref[Cycle]] = []
+    seen: list[tuple[bool, bool]] = []
+
+    def make_a_cycle() -> None:
+        seen.append((gc.isenabled(), bool(previous) and previous[-1]() is not None))
+        cycle = Cycle()
+        cycle.me = cycle  # type: ignore[attr-defined]
+        previous.append(weakref.ref(cycle))
+
+    bench.median_seconds(bench.CleanHeap(make_a_cycle), repeat=3)
+    assert seen == [(False, False)] * 3  # collector off in each run, last run's cycle gone
+    assert gc.isenabled()
