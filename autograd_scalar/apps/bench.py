@@ -199,9 +199,11 @@ def mlp_workloads(n_samples: int) -> Workloads:
     paused: dict[str, Callable[[], object]] = {
         engine: partial(_collector_off, run) for engine, run in per_op_row.items()
     }
-    clean = {engine: CleanHeap(run) for engine, run in per_op_row.items()}
+    clean: dict[str, Callable[[], object]] = {
+        engine: CleanHeap(run) for engine, run in per_op_row.items()
+    }
     nets: dict[str, Any] = {"autograd_scalar": per_op} | ({"micrograd": mg} if found else {})
-    backward_alone = {
+    backward_alone: dict[str, Callable[[], object]] = {
         engine: CleanHeap(_backward, partial(squared_error, net, data))
         for engine, net in nets.items()
     }

@@ -466,19 +466,22 @@ def _batch_inputs(inputs: Sequence[object], expected: int, np: ModuleType) -> tu
     """The inputs as float arrays (1-D, all of one length) or float scalars, and that length."""
     if len(inputs) != expected:
         raise TypeError(f"the program takes {expected} inputs, got {len(inputs)}")
-    arrays = [_real_array(x, i, np) for i, x in enumerate(inputs)]
+    values = [_real_array(x, i, np) for i, x in enumerate(inputs)]
+    arrays = [a for a in values if not isinstance(a, float)]
     lengths = {a.shape[0] for a in arrays if a.ndim == 1}
     if any(a.ndim > 1 for a in arrays) or len(lengths) > 1:
-        shapes = [a.shape for a in arrays]
+        shapes = [getattr(a, "shape", ()) for a in values]
         raise ValueError(f"batch inputs are numbers or 1-D arrays of one length, got {shapes}")
     n = lengths.pop() if lengths else 1
     if n == 0:
         raise ValueError("batch inputs are empty: there is no sample to replay")
-    return [a if a.ndim else float(a) for a in arrays], n
+    return [a if isinstance(a, float) or a.ndim else float(a) for a in values], n
 
 
 def _real(x: object, i: int) -> float:
     """Input i as a float, if it is a real number (an int, a float, a NumPy real scalar)."""
+    if type(x) is float:  # the common case, without the abstract-class check
+        return x
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
         return float(x)
     raise TypeError(
@@ -487,8 +490,8 @@ def _real(x: object, i: int) -> float:
 
 
 def _real_array(x: object, i: int, np: ModuleType) -> Any:
-    """Input i of a batch as a float array, if it holds real numbers (no bool, string or
-    complex: the rule of a single replay, for each sample)."""
+    """Input i of a batch as a float array if it is an array (or list) of real numbers, a
+    float if it is one number (no bool, string or complex: the rule of a single replay)."""
     if isinstance(x, (np.ndarray, list, tuple)):
         array = np.asarray(x)
         if array.dtype.kind not in "fiu":
@@ -496,12 +499,14 @@ def _real_array(x: object, i: int, np: ModuleType) -> Any:
                 f"input {i} of the batch must hold real numbers, got an array of {array.dtype}"
             )
         return array.astype(float)
-    return np.asarray(_real(x, i))
+    return _real(x, i)
 
 
 def _summed(bar_value: Any, n: int, np: ModuleType) -> float:
     """Σ over samples of a gradient that is an array, or n times one shared by every sample."""
-    return float(np.sum(bar_value)) if np.ndim(bar_value) else float(bar_value) * n
+    if isinstance(bar_value, np.ndarray) and bar_value.ndim:
+        return float(bar_value.sum())
+    return float(bar_value) * n
 
 
 def _shape(graph: Graph, inputs: Sequence[Value]) -> list[tuple[object, ...]]:
