@@ -379,9 +379,10 @@ def _comment(text: str) -> str:
 
 def _docstring(text: str) -> str:
     """`text` as a triple-quoted string literal: backslashes and quotes escaped, and what
-    `_comment` escapes, so that a label cannot end the string."""
+    `_comment` escapes written as its escape's text (the docstring reads `\\ud800`, not the
+    character, which Python 3.13's compiler could not encode), so a label cannot end it."""
     text = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"""' + "".join(ch if ch.isprintable() else _escape(ch) for ch in text) + '"""'
+    return '"""' + "".join(ch if ch.isprintable() else "\\" + _escape(ch) for ch in text) + '"""'
 
 
 def _escape(ch: str) -> str:
