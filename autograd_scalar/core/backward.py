@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from . import recording
 from .graph import Edge, Graph
-from .ops import Scalar, is_plain
+from .ops import Scalar, is_plain, number_of
 
 if TYPE_CHECKING:
     from .value import Value
@@ -112,7 +112,7 @@ def backward_with_contributions(
     try:
         _pass(graph, 1.0, False, before)
         shares = [node._grad for node in order]
-        found = read([_number(g) for g in before], contributions(graph, shares))
+        found = read([number_of(g) for g in before], contributions(graph, shares))
         _add_to_grads(order, before)
         return found
     except BaseException:
@@ -131,7 +131,7 @@ def _pass(graph: Graph, gradient: Scalar, create_graph: bool, before: list[Scala
     else:
         for node in order:
             node._grad = 0.0
-        graph.output._grad = _number(gradient)
+        graph.output._grad = number_of(gradient)
         chain_rule(order)
     if recording.is_anomaly_enabled():
         _check_finite(graph, [node._grad for node in order], before)
@@ -227,10 +227,10 @@ def contributions(graph: Graph, shares: Sequence[Scalar]) -> list[Contribution]:
     """Each edge in the order a pass took it, with what it added, summed as backward() sums.
     `shares` are the pass's gradients of `graph.order` (from `gradients`)."""
     share_of = dict(zip(graph.order, shares))
-    running = {graph.output: _number(share_of[graph.output])}
+    running = {graph.output: number_of(share_of[graph.output])}
     found = []
     for edge in edges_in_backward_order(graph):
-        upstream = _number(share_of[edge.child])
+        upstream = number_of(share_of[edge.child])
         added = edge.local * upstream
         first = edge.parent not in running
         before = running.get(edge.parent, 0.0)
@@ -242,7 +242,7 @@ def contributions(graph: Graph, shares: Sequence[Scalar]) -> list[Contribution]:
 def _check_finite(graph: Graph, shares: list[Scalar], before: list[Scalar]) -> None:
     """Anomaly mode: name the first edge whose contribution, or whose sum, is not finite,
     or the node whose sum with its earlier grad overflows."""
-    if not all(math.isfinite(_number(s)) for s in shares):
+    if not all(math.isfinite(number_of(s)) for s in shares):
         for c in contributions(graph, shares):
             if not (math.isfinite(c.added) and math.isfinite(c.after)):
                 names, child, parent = graph.names, c.edge.child, c.edge.parent
@@ -252,13 +252,9 @@ def _check_finite(graph: Graph, shares: list[Scalar], before: list[Scalar]) -> N
                     f"{names[parent]}'s grad {c.after!r}"
                 )
     for node, earlier, share in zip(graph.order, before, shares):
-        total = _number(earlier) + _number(share)
-        if not math.isfinite(total) and math.isfinite(_number(earlier)):
+        total = number_of(earlier) + number_of(share)
+        if not math.isfinite(total) and math.isfinite(number_of(earlier)):
             raise FloatingPointError(
-                f"anomaly in backward: adding this pass's gradient {_number(share)!r} to "
-                f"{graph.names[node]}'s earlier grad {_number(earlier)!r} gives {total!r}"
+                f"anomaly in backward: adding this pass's gradient {number_of(share)!r} to "
+                f"{graph.names[node]}'s earlier grad {number_of(earlier)!r} gives {total!r}"
             )
-
-
-def _number(x: Scalar) -> float:
-    return float(x) if is_plain(x) else float(x._data)

@@ -82,6 +82,11 @@ def is_plain(x: Scalar) -> bool:
     return type(x) is float or type(x) is int
 
 
+def number_of(x: Scalar) -> float:
+    """A derivative or a gradient as a float: a number's own value, or a `Value`'s data."""
+    return float(x) if isinstance(x, (int, float)) else float(x.data)
+
+
 def exp(x: Scalar) -> Scalar:
     """e^x, of a float or of a `Value`."""
     return _exp(x) if is_plain(x) else x.exp()

@@ -270,12 +270,8 @@ def _check_flag(has_aux: object) -> None:
 
 def _per_argnum(found: Sequence[Any], argnums: Argnums, nested: bool) -> Any:
     """One derivative for an int argnums, a tuple for a tuple; floats at the top level."""
-    values = list(found) if nested else [_as_float(g) for g in found]
+    values = list(found) if nested else [ops.number_of(g) for g in found]
     return values[0] if isinstance(argnums, int) else tuple(values)
-
-
-def _as_float(g: Scalar) -> float:
-    return g.data if isinstance(g, Value) else float(g)
 
 
 # -- JAX's words --
@@ -327,7 +323,7 @@ def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[An
             with recording.enable_grad():
                 combined = dot(run.outputs, cotangents)
             found = _gradients(combined, run.wrt, nested)
-        return tuple(found if nested else [_as_float(g) for g in found])
+        return tuple(found if nested else [ops.number_of(g) for g in found])
 
     out = _output_values(run)
     return (out, vjp_fn, run.aux) if has_aux else (out, vjp_fn)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core import recording
-from ..core.ops import Number
+from ..core.ops import Number, number_of
 from ..core.value import Value
 from .finite_differences import check_step, estimate
 from .functional import _gradients, _outputs, jvp, vjp
@@ -285,7 +285,7 @@ def _items(x: Any) -> list[Any]:
 
 
 def _flat(x: Any) -> list[float]:
-    return [i.data if isinstance(i, Value) else float(i) for i in _items(x)]
+    return [number_of(i) for i in _items(x)]
 
 
 def _dot(a: Sequence[Any], b: Sequence[float]) -> float:
