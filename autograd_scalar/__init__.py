@@ -5,7 +5,9 @@ The package, bottom to top (each part imports only those above it):
 - `core`: the op table, `Value`, `backward()`, the graph snapshot, the recording state;
 - `derivatives`: `grad`, `value_and_grad`, `vjp`, `jvp`, the Jacobians, `hessian`, `hvp`,
   forward mode, `gradcheck` and `check_grads`;
+- `forms`: each op written out as code and as a formula, derived from its rules;
 - `explain`: drawings, the backward trace, paths and derivations;
+- `compile`: the adjoint program, its compiled and batch replay, and exports to JAX and PyTorch;
 - `nn`: modules, losses, optimizers;
 - `apps`: data sets, training, the worked examples, the benchmark, the CLI.
 """

@@ -263,8 +263,9 @@ def build_site(
     static = resources.files("autograd_scalar.apps").joinpath("site")
     for asset in ("index.html", "playground.js", "playground.css"):
         (site / asset).write_text(static.joinpath(asset).read_text(encoding="utf-8"), "utf-8")
-    stepper = resources.files("autograd_scalar.explain").joinpath("static/stepper.js")
-    (site / "stepper.js").write_text(stepper.read_text(encoding="utf-8"), encoding="utf-8")
+    for name in ("stepper.js", "stepper.css"):  # the stepper the saved page and notebook run
+        stepper = resources.files("autograd_scalar.explain").joinpath("static", name)
+        (site / name).write_text(stepper.read_text(encoding="utf-8"), encoding="utf-8")
     config = {
         "pyodide": pyodide_url,
         "viz": viz_url,

@@ -14,25 +14,24 @@ import json
 from importlib import resources
 from typing import Any
 
-__all__ = ["STYLE", "stepper_fragment", "stepper_page", "stepper_script"]
+__all__ = ["stepper_fragment", "stepper_page", "stepper_script", "stepper_style"]
 
-STYLE = """
-.autograd-stepper { font-family: system-ui, sans-serif; outline: none; }
-.autograd-stepper .controls { display: flex; gap: .5em; align-items: center; flex-wrap: wrap; }
-.autograd-stepper .slider { flex: 1; min-width: 10em; }
-.autograd-stepper .caption { margin: .6em 0; font-weight: bold; }
-.autograd-stepper .figure { overflow: auto; max-height: 75vh; border: 1px solid #ddd; }
-.autograd-stepper table { border-collapse: collapse; margin-top: 1em; font-size: 90%; }
-.autograd-stepper td, .autograd-stepper th { padding: .1em .6em; text-align: left; }
-.autograd-stepper tr.current { background: #fde0e0; }
-"""
 
 _counter = itertools.count()
 
 
 def stepper_script() -> str:
     """The stepper's JavaScript, the one file every stepper runs."""
-    return resources.files(__package__).joinpath("static/stepper.js").read_text(encoding="utf-8")
+    return _static("stepper.js")
+
+
+def stepper_style() -> str:
+    """The stepper's style sheet, the one every stepper uses."""
+    return _static("stepper.css")
+
+
+def _static(name: str) -> str:
+    return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
 
 
 def _json(data: object) -> str:
@@ -57,7 +56,7 @@ def stepper_fragment(data: dict[str, Any], backend: str = "auto") -> str:
     """The stepper as an HTML fragment for a notebook cell: style, element, data, script.
     `data` is a trace's per-step data (`trace.stepper_data`)."""
     element = f"autograd-stepper-{next(_counter)}"
-    return f"<style>{STYLE}</style>\n{_mount(data, element, 'root', backend)}"
+    return f"<style>{stepper_style()}</style>\n{_mount(data, element, 'root', backend)}"
 
 
 def stepper_page(data: dict[str, Any], backend: str = "auto") -> str:
@@ -68,7 +67,8 @@ def stepper_page(data: dict[str, Any], backend: str = "auto") -> str:
 <head>
 <meta charset="utf-8">
 <title>{html.escape(title)}</title>
-<style>body {{ margin: 1em; font-family: system-ui, sans-serif; }}{STYLE}</style>
+<style>body {{ margin: 1em; font-family: system-ui, sans-serif; }}
+{stepper_style()}</style>
 </head>
 <body>
 <h1>{html.escape(title)}</h1>

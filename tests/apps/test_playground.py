@@ -103,12 +103,14 @@ def test_the_site_loads_pyodide_and_viz_from_the_cdn_by_default(tmp_path) -> Non
 
     names = zipfile.ZipFile(site / "packages/autograd_scalar.zip").namelist()
     assert "autograd_scalar/explain/static/stepper.js" in names
+    assert "autograd_scalar/explain/static/stepper.css" in names
     assert "autograd_scalar/core/value.py" in names
     # nothing of this machine's install comes along (direct_url.json names a local path)
     assert not any(n.endswith(("direct_url.json", "RECORD", "INSTALLER")) for n in names)
-    assert (site / "stepper.js").read_text() == (
-        Path(cli.__file__).parent.parent / "explain/static/stepper.js"
-    ).read_text()
+    for name in ("stepper.js", "stepper.css"):  # the same stepper as the page and notebook
+        static = Path(cli.__file__).parent.parent / "explain/static" / name
+        assert (site / name).read_text() == static.read_text()
+    assert '<link rel="stylesheet" href="stepper.css">' in (site / "index.html").read_text()
 
 
 def test_a_folder_that_is_not_pyodide_is_refused_by_name(tmp_path) -> None:
