@@ -133,7 +133,7 @@ class BackwardTrace:
             return draw(self.output, grads=grads, highlight=highlight, **draw_options)
         picture = draw(self.output, grads=grads, level="neuron", **draw_options)
         names = dot_names(self.output, "neuron", draw_options)
-        lit = {_edge_title(names, e) for e in step.edges}
+        lit = {title for title, _ in _step_edges(names, step, picture.source)}
         picture.digraph.body = [_lit_line(line, lit) for line in picture.digraph.body]
         return picture
 
@@ -376,14 +376,10 @@ def dot_names(output: Value, level: str, draw_options: dict[str, Any]) -> dict[V
     return {nodes[int(k)]: name for name, k in found}
 
 
-def _edge_title(names: dict[Value, str], edge: Edge) -> str:
-    """An edge's name as Graphviz writes it in the SVG (into the child's op circle)."""
-    return f"{names[edge.parent]}->{names[edge.child]}"
-
-
 def _lit_line(line: str, lit: set[str]) -> str:
-    """A DOT edge line drawn in the highlight colour when it is one of `lit`."""
-    match = re.match(r"\t(\w+) -> (\w+?)(?:_op)?(?:_in\d+)? ", line)  # into its text node
+    """A DOT edge line drawn in the highlight colour when it draws a piece in `lit` (the
+    SVG titles `drawn_edge_titles` names, as the stepper lights them)."""
+    match = re.match(r"\t(\w+) -> (\w+)\b", line)
     if not match or f"{match[1]}->{match[2]}" not in lit:
         return line
     return line.rstrip("\n") + f' [color="{HIGHLIGHT}" fontcolor="{HIGHLIGHT}" penwidth=2.5]\n'

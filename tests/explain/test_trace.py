@@ -5,9 +5,10 @@ import re
 import pytest
 from hypothesis import given, settings
 
-from autograd_scalar import Value
+from autograd_scalar import MLP, Value
 from autograd_scalar.apps import examples
-from autograd_scalar.explain.trace import trace_backward
+from autograd_scalar.explain.draw import HIGHLIGHT
+from autograd_scalar.explain.trace import stepper_data, trace_backward
 from autograd_scalar.testing import Expression, expressions
 
 
@@ -221,3 +222,19 @@ def test_a_leaf_has_no_steps_to_walk_through() -> None:
     assert str(trace) == "no steps: a is a leaf; backward() only sets its grad to 1"
     assert "no steps" in trace._repr_html_()
     assert trace.stepper() is trace
+
+
+def test_a_neuron_steps_drawing_lights_the_pieces_its_stepper_lights() -> None:
+    net = MLP(2, [3, 1], seed=0)
+    loss = (net([Value(0.5, label="x1"), Value(-1.0, label="x2")]) - 1.0) ** 2
+    trace = trace_backward(loss, level="neuron")
+    data = stepper_data(trace)
+    for i in range(len(trace)):
+        lines = trace.drawing(i).digraph.body
+        lit = sorted(
+            re.match(r"\t(\w+) -> (\w+)", line).expand(r"\1->\2")  # type: ignore[union-attr]
+            for line in lines
+            if f'color="{HIGHLIGHT}"' in line
+        )
+        assert lit == sorted(title for title, _ in data["steps"][i]["edges"])
+        assert any("_in" in title for title in lit)  # an edge in two halves: both are lit
