@@ -21,7 +21,7 @@ from .graph import Graph, topological_order
 from .ops import Number, Op
 from .recording import RECORDING
 
-__all__ = ["GradNumber", "Value", "apply", "dot", "zero_grads"]
+__all__ = ["GradNumber", "Value", "apply", "check_recorded", "dot", "zero_grads"]
 
 _current_mode = recording.mode.get
 
@@ -42,6 +42,16 @@ class GradNumber(float):
         raise TypeError(
             "x.grad is the gradient's number (a float); after backward(create_graph=True) "
             "the differentiable gradient is x.grad_value: write x.grad_value.backward()"
+        )
+
+
+def check_recorded(output: Value, call: str) -> None:
+    """A pass starts from a recorded graph: an output computed inside `no_grad()` has no
+    parents to pass a gradient to, which is an error (as in PyTorch), not zero gradients."""
+    if output.op is not None and not output.parents:
+        raise RuntimeError(
+            f"{call} a value computed without recording the graph (its {output.op.name} ran "
+            "inside no_grad()): it has no parents to pass a gradient to"
         )
 
 
@@ -347,12 +357,7 @@ class Value:
         gradients are also built as `Value`s (in `node.grad_value`), so they can be
         differentiated again; that backward graph is recorded even inside `no_grad()`.
         """
-        if self.op is not None and not self.parents:
-            raise RuntimeError(
-                f"backward() on a value computed without recording the graph "
-                f"(its {self.op.name} ran inside no_grad()): it has no parents to pass a "
-                "gradient to"
-            )
+        check_recorded(self, "backward() on")
         if gradient is None:
             gradient = 1.0
         elif not isinstance(gradient, Value):

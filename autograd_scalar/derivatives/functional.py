@@ -28,7 +28,7 @@ from ..core import backward as reverse_mode
 from ..core import ops, recording
 from ..core.graph import Graph, topological_order
 from ..core.ops import Number, Scalar
-from ..core.value import Value, apply, dot
+from ..core.value import Value, apply, check_recorded, dot
 
 __all__ = [
     "Work",
@@ -122,11 +122,7 @@ def gradients(
     wrt = list(wrt)  # an iterator is read once, here
     for i, w in enumerate(wrt):
         _check_value(w, f"wrt[{i}]")
-    if output.op is not None and not output.parents:
-        raise RuntimeError(
-            f"gradients() of a value computed without recording the graph (its "
-            f"{output.op.name} ran inside no_grad()): it has no parents to pass a gradient to"
-        )
+    check_recorded(output, "gradients() of")
     found = _gradients(output, wrt, create_graph)
     if materialize_grads:
         return found
