@@ -376,7 +376,7 @@ def _tangents_out(run: _Run, tangents: Sequence[Any]) -> list[Any]:
             found.append(sum((g * t for g, t in zip(slopes, tangents)), Value(0.0)))
         return found
     pushed = _push_forward(_union_order(run.outputs), dict(zip(run.wrt, tangents)))
-    return [float(pushed[out]) for out in run.outputs]  # a constant output: int 0
+    return [pushed[out] for out in run.outputs]
 
 
 def jvp(

@@ -280,6 +280,8 @@ def test_a_constant_output_differentiates_to_zero_as_in_jax() -> None:
     assert grad(lambda x: 1.0)(2.0) == 0.0
     assert grad(lambda x, n: n * 2.0, 0)(1.0, 5.0) == 0.0
     assert jacfwd(lambda x: [x, 3.0])(2.0) == [1.0, 0.0]
+    _, tangents = jvp(lambda x: [x, 3.0], (2.0,), (1.0,))
+    assert tangents == [1.0, 0.0] and all(type(t) is float for t in tangents)  # not the int 0
 
 
 def test_stop_gradient_and_detach_take_no_part_in_differentiation() -> None:
