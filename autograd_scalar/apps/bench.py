@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.ops import Op, exp, log
 from ..core.recording import collector_paused
 from ..core.value import Value, apply
+from ..explain.text import text_table
 from ..nn import MLP
 
 if TYPE_CHECKING:
@@ -446,7 +447,7 @@ def format_table(rows: list[Row], memory: Row) -> str:
         "ours/floor",
         "micrograd/ours",
     ]
-    lines = [header]
+    lines: list[list[str]] = []
     for row in rows:
         ours, floor, mg = (row.measured.get(k, "-") for k in header[1:4])
         lines.append(
@@ -461,8 +462,7 @@ def format_table(rows: list[Row], memory: Row) -> str:
         )
     ours, mg = memory.measured["autograd_scalar"], memory.measured.get("micrograd", "-")
     lines.append([memory.workload, f"{ours:.0f} B", "-", _bytes(mg), "-", _ratio(mg, ours)])
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
+    return text_table(header, lines)
 
 
 def _time(t: float | str) -> str:
@@ -575,7 +575,7 @@ def format_program_table(rows: list[Row], goals: bool = True) -> str:
     """The program workloads side by side, then the three ratios the goals are about, each
     with its goal unless `goals` is off (quick sizes are not meant to meet them)."""
     header = ["workload", *PROGRAM_ENGINES, "compiled/floor", "batch/floor"]
-    lines = [header]
+    lines: list[list[str]] = []
     for row in rows:
         m = row.measured
         times = [_time(m.get(e, "-")) for e in PROGRAM_ENGINES]
@@ -585,10 +585,7 @@ def format_program_table(rows: list[Row], goals: bool = True) -> str:
             _ratio(m.get("batch replay", "-"), floor),
         ]
         lines.append([row.workload, *times, *ratios])
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    table = "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines
-    )
+    table = text_table(header, lines)
     step = rows[0].measured
     targets = [
         (

@@ -24,7 +24,7 @@ from ..core.graph import Edge, Graph
 from ..core.value import Value
 from .draw import HIGHLIGHT, Drawing, draw, drawn_edge_titles
 from .page import stepper_fragment, stepper_page
-from .text import fmt, visible
+from .text import fmt, html_table, text_table, visible
 from .views import layers, neuron_edges, neurons
 
 __all__ = [
@@ -175,23 +175,14 @@ class BackwardTrace:
     def __str__(self) -> str:
         if not self.steps:
             return self._no_steps()
-        rows = [self.header, *self.rows()]
-        widths = [max(len(row[i]) for row in rows) for i in range(len(self.header))]
-        return "\n".join(
-            "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows
-        )
+        return text_table(self.header, self.rows())
 
     __repr__ = __str__  # at a Python prompt, the table
 
     def _repr_html_(self) -> str:
         if not self.steps:
             return f"<p>{html.escape(visible(self._no_steps()))}</p>"
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(visible(c))}</td>" for c in row) + "</tr>"
-            for row in self.rows()
-        )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return html_table(self.header, self.rows())
 
     def caption(self, i: int) -> str:
         """Step i in words: the edge, and the parent's grad before, plus local × upstream; at
