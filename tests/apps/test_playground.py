@@ -9,9 +9,11 @@ it on 127.0.0.1: no other network is needed.
 import functools
 import http.server
 import json
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -142,13 +144,18 @@ def npm_tarballs(pytestconfig) -> dict[str, Path]:
         "viz": cache / f"viz-js-viz-{VIZ_VERSION}.tgz",
     }
     if not all(p.is_file() for p in wanted.values()):
-        subprocess.run(
-            ["npm", "pack", f"pyodide@{PYODIDE_VERSION}", f"@viz-js/viz@{VIZ_VERSION}"],
-            cwd=cache,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
+        # packed into a folder of this run's own, then moved in whole: two test runs sharing
+        # the cache (CI runs two Pythons side by side) never read a half-written tarball
+        with tempfile.TemporaryDirectory(dir=cache) as packing:
+            subprocess.run(
+                ["npm", "pack", f"pyodide@{PYODIDE_VERSION}", f"@viz-js/viz@{VIZ_VERSION}"],
+                cwd=packing,
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
+            for path in wanted.values():
+                os.replace(Path(packing) / path.name, path)
     return wanted
 
 
