@@ -2,7 +2,8 @@
 
 Read in this order: `ops.py` (each op's value and local derivative), `value.py` (`Value`
 and how a node is made), `graph.py` (the snapshot every view reads), `backward.py` (the
-chain rule, once per edge), `recording.py` (`no_grad`, `detect_anomaly`, per thread).
+chain rule, once per edge), `recording.py` (`no_grad`, `detect_anomaly`, per thread);
+`expr.py` is the symbolic scalar from which each op's method is written.
 """
 
 from .graph import Edge, Graph, topological_order

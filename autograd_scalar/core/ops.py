@@ -109,7 +109,7 @@ def cos(x: Scalar) -> Scalar:
 
 def heaviside(x: Scalar) -> Scalar:
     """1 where x > 0, else 0: the slope of relu (0 at the kink, as in PyTorch). A symbol
-    (forms.expr) gives itself back as the expression."""
+    (core.expr) gives itself back as the expression."""
     if not is_plain(x) and hasattr(x, "heaviside"):
         return x.heaviside()
     return 1.0 if x > 0 else 0.0
@@ -241,7 +241,7 @@ def _relu(x: float) -> float:
 
 
 def _overflow_checked(name: str, compute: Callable[[], float], args: str) -> float:
-    """compute(), its OverflowError named; on a symbol (forms.expr) it reads the value, as a
+    """compute(), its OverflowError named; on a symbol (core.expr) it reads the value, as a
     domain check does, so compiled code calls the engine's function and raises this error."""
     try:
         value = compute()

@@ -9,14 +9,16 @@ path from the output to each node.
 
 from __future__ import annotations
 
+import linecache
 import math
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
 from pathlib import Path
+from typing import Any
 
 from . import backward as reverse_mode
-from . import ops, recording
+from . import expr, ops, recording
 from .graph import Graph, topological_order
 from .ops import Number, Op
 from .recording import RECORDING
@@ -27,6 +29,9 @@ _current_mode = recording.mode.get
 
 PACKAGE = Path(__file__).resolve().parent.parent
 """The package's folder: anomaly mode reports the first frame outside it (the user's line)."""
+
+WRITTEN_METHODS = "<autograd_scalar: "
+"""How the file name of each op's written method starts (its frames are the package's too)."""
 
 
 # -- building nodes --
@@ -113,72 +118,123 @@ def _node_in_mode(
     return node
 
 
-# The methods below are made once per op from its row of the table: each op of a training
-# step calls its own forward and derivative, written out, and makes its node in place, which
-# is what keeps a node cheap to make. Outside the common mode (recording, no anomaly mode)
+# The methods below are written once per op from its row of the table. Each rule runs once
+# on symbols (`expr`), and where it is plain arithmetic the expression it gives is written
+# into the method (`out = x * y`, `(y, x)`); a rule that checks a domain or branches is
+# called instead. Each op of a training step then makes its node in place, with no call per
+# rule: what keeps a node cheap. Outside the common mode (recording, no anomaly mode)
 # `_node_in_mode` decides.
+
+
+def _source(kind: tuple[str, str, str, str], forward: str, local_grads: str) -> str:
+    """The method of one op: its kind's first lines (`kind` also says what its parents, its
+    rule's arguments and its constant are), then its forward value and its node."""
+    head, parents, args, constant = kind
+    return f"""{head}
+        out = {forward}
+        if _current_mode() is not RECORDING:
+            return _node_in_mode(op, out, {parents}, {args}, {constant})
+        node = _new(Value)
+        node._data, node._grad, node.label, node.op, node.constant = out, 0.0, "", op, {constant}
+        node.parents, node.local_grads = {parents}, {local_grads}
+        return node
+    return method
+"""
+
+
+_UNARY = (
+    """
+def make(op, forward, derivative):
+    def method(self):
+        x = self._data""",
+    "(self,)",
+    "(x,)",
+    "None",
+)
+
+_BINARY = (
+    """
+def make(op, forward, derivative, with_number):
+    def method(self, other):
+        if not isinstance(other, Value):
+            return with_number(self, other)
+        x, y = self._data, other._data""",
+    "(self, other)",
+    "(x, y)",
+    "None",
+)
+
+_WITH_NUMBER = (
+    """
+def make(op, forward, derivative):
+    def method(self, c):
+        kind = type(c)
+        if kind is not float and kind is not int:
+            if not _is_number(c):
+                return NotImplemented  # Python tries the other side
+            c = float(c)  # Fraction, numpy scalars ...: plain float arithmetic from here on
+        x = self._data""",
+    "(self,)",
+    "(x, c)",
+    "c",
+)
+
+
+def _written(op: Op, operands: Sequence[str]) -> tuple[str, str]:
+    """The op's forward value and its local derivatives as Python over `operands` (and
+    `out`): each rule's own expression where it is plain arithmetic, else a call of it."""
+    calls = ", ".join(operands)
+    forward = _arithmetic(op.forward, operands)
+    derivative = _arithmetic(op.derivative, operands, "out")
+    return forward or f"forward({calls})", derivative or f"derivative({calls}, out)"
+
+
+def _arithmetic(rule: Callable[..., object], operands: Sequence[str], out: str = "") -> str:
+    """`rule` run on symbols and written as Python, or "" where it is more than arithmetic:
+    it reads a value (a domain check), branches on one, or calls a function."""
+    try:
+        found, read_a_value = expr.derive(rule, operands, out=out)
+    except Exception:  # noqa: BLE001 - any failure means: not arithmetic on symbols
+        return ""
+    parts = found if isinstance(found, tuple) else (found,)
+    if read_a_value or not all(expr.is_arithmetic(e) for e in parts):
+        return ""
+    written = [expr.python(e) for e in parts]
+    if not isinstance(found, tuple):
+        return written[0]
+    return f"({written[0]},)" if len(written) == 1 else f"({', '.join(written)})"
+
+
+def _method(
+    kind: tuple[str, str, str, str], op: Op, operands: Sequence[str], *more: object
+) -> Callable[..., Value]:
+    """The method of `kind` written for `op` and compiled. Its globals are this module's, so
+    it makes `Value`s as the rest of the engine does."""
+    source = _source(kind, *_written(op, operands))
+    filename = f"{WRITTEN_METHODS}the {op.name} op>"  # tracebacks show the written lines
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace: dict[str, Any] = {}
+    exec(compile(source, filename, "exec"), globals(), namespace)  # noqa: S102 - the table's
+    method: Callable[..., Value] = namespace["make"](op, op.forward, op.derivative, *more)
+    method.__name__ = method.__qualname__ = op.name
+    return method
 
 
 def _unary_method(op: Op, doc: str) -> Callable[[Value], Value]:
     """`x.op()` for a one-input op of the table."""
-    forward, derivative = op.forward, op.derivative
-
-    def method(self: Value) -> Value:
-        data = self._data
-        out = forward(data)
-        if _current_mode() is not RECORDING:
-            return _node_in_mode(op, out, (self,), (data,), None)
-        node = _new(Value)
-        node._data, node._grad, node.label, node.op, node.constant = out, 0.0, "", op, None
-        node.parents, node.local_grads = (self,), derivative(data, out)
-        return node
-
-    method.__name__, method.__doc__ = op.name, doc
+    method = _method(_UNARY, op, ["x"])
+    method.__doc__ = doc
     return method
 
 
 def _binary_method(op: Op, number_op: Op) -> Callable[[Value, Value | Number], Value]:
     """`x ∘ y` for a two-input op of the table, and `x ∘ c` (`number_op`) for a number c."""
-    forward, derivative = op.forward, op.derivative
-    with_number = _number_method(number_op)
-
-    def method(self: Value, other: Value | Number) -> Value:
-        if not isinstance(other, Value):
-            return with_number(self, other)
-        a, b = self._data, other._data
-        out = forward(a, b)
-        if _current_mode() is not RECORDING:
-            return _node_in_mode(op, out, (self, other), (a, b), None)
-        node = _new(Value)
-        node._data, node._grad, node.label, node.op, node.constant = out, 0.0, "", op, None
-        node.parents, node.local_grads = (self, other), derivative(a, b, out)
-        return node
-
-    method.__name__ = op.name
-    return method
+    return _method(_BINARY, op, ["x", "y"], _number_method(number_op))
 
 
 def _number_method(op: Op) -> Callable[[Value, Number], Value]:
     """`x ∘ c` or `c ∘ x` with a plain number c, which is kept in `node.constant`."""
-    forward, derivative = op.forward, op.derivative
-
-    def method(self: Value, c: Number) -> Value:
-        kind = type(c)
-        if kind is not float and kind is not int:
-            if not _is_number(c):
-                return NotImplemented  # type: ignore[no-any-return]  # Python tries the other side
-            c = float(c)  # Fraction, numpy scalars ...: plain float arithmetic from here on
-        data = self._data
-        out = forward(data, c)
-        if _current_mode() is not RECORDING:
-            return _node_in_mode(op, out, (self,), (data, c), c)
-        node = _new(Value)
-        node._data, node._grad, node.label, node.op, node.constant = out, 0.0, "", op, c
-        node.parents, node.local_grads = (self,), derivative(data, c, out)
-        return node
-
-    method.__name__ = op.name
-    return method
+    return _method(_WITH_NUMBER, op, ["x", "c"])
 
 
 class Value:
@@ -472,6 +528,8 @@ def _check_finite(node: Value, op: Op, inputs: tuple[float, ...]) -> None:
 
 
 def _in_package(filename: str) -> bool:
+    if filename.startswith(WRITTEN_METHODS):
+        return True
     try:
         return Path(filename).resolve().is_relative_to(PACKAGE)
     except (OSError, ValueError):

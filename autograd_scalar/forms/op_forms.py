@@ -2,7 +2,7 @@
 
 The traces and the adjoint program need every op as text: its forward value and its local
 derivative to each operand, as expressions over the operands' names. Nothing here is written
-by hand: each rule of `core.ops` runs once on symbols (`forms.expr`), and the expression it
+by hand: each rule of `core.ops` runs once on symbols (`core.expr`), and the expression it
 returns is printed as
 
 - `code`: plain Python over floats, calling the engine's own functions (`_exp`, `_log`, ...)
@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from typing import Any
 
-from ..core import ops
+from ..core import expr, ops
+from ..core.expr import Expr
 from ..core.ops import VARIADIC, Number, Op
-from . import expr
-from .expr import Expr
 
 __all__ = [
     "NoForm",

@@ -113,10 +113,10 @@ def _lines_run(function_name: str, create_graph: bool) -> int:
     ("function_name", "create_graph"),
     [
         ("backward", False),  # its own lines: setting aside, putting back
-        ("_pass", False),  # zeroing and seeding
+        ("_pass_on_floats", False),  # setting aside, seeding, adding back
         ("chain_rule", False),  # the chain rule
-        ("_add_to_grads", False),  # merging float gradients
         ("backward", True),
+        ("_pass", True),  # seeding a graph of gradients
         ("_chain_rule_as_graph", True),
         ("_add_to_grads", True),  # merging Value gradients
     ],

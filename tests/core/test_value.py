@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_scalar import Value, detect_anomaly, is_grad_enabled, no_grad
+from autograd_scalar.core import ops
 from autograd_scalar.core.ops import Op, exp
 from autograd_scalar.core.value import apply, dot
 from autograd_scalar.testing import assert_grads_close, expressions
@@ -669,3 +670,60 @@ def test_an_op_of_ones_own_with_numpy_derivatives_is_refused_by_name() -> None:
     good = Op("int_rule", "g(x)", lambda x: 2 * x, lambda x, out: (2,))
     y = apply(good, Value(1.0))
     assert type(y.local_grads[0]) is float
+
+
+# -- each op's method is written from its row of the table: the two must agree to the bit --
+
+METHOD_OF_OP = {
+    "add": lambda x, y: x + y,
+    "sub": lambda x, y: x - y,
+    "mul": lambda x, y: x * y,
+    "div": lambda x, y: x / y,
+    "pow": lambda x, y: x**y,
+    "add_number": lambda x, c: x + c,
+    "sub_number": lambda x, c: x - c,
+    "number_sub": lambda x, c: c - x,
+    "mul_number": lambda x, c: x * c,
+    "div_number": lambda x, c: x / c,
+    "number_div": lambda x, c: c / x,
+    "pow_number": lambda x, c: x**c,
+    "number_pow": lambda x, c: c**x,
+    "neg": lambda x: -x,
+    **{name: getattr(Value, name) for name in ("exp", "log", "sqrt", "tanh", "sigmoid")},
+    **{name: getattr(Value, name) for name in ("relu", "sin", "cos", "abs")},
+}
+
+
+def test_every_op_of_the_table_with_an_operator_or_a_method_is_checked_here() -> None:
+    built_in = {op.name for op in vars(ops).values() if isinstance(op, Op)}
+    applied = {"identity", "dot", "linear"}  # apply() and dot() call the rules themselves
+    assert set(METHOD_OF_OP) == built_in - applied
+
+
+def _same(a: float, b: float) -> bool:
+    """The same float to the bit: -0.0 is not 0.0, and NaN is NaN."""
+    return (a == b and math.copysign(1, a) == math.copysign(1, b)) or (a != a and b != b)
+
+
+@pytest.mark.parametrize("name", sorted(METHOD_OF_OP))
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_each_ops_method_gives_its_rules_numbers_to_the_bit(name: str, data) -> None:
+    op = ops.OPS[name]
+    numbers = st.one_of(finite(-8, 8), st.integers(-3, 3), st.sampled_from([0.0, -0.0, 0.5]))
+    drawn = data.draw(st.tuples(*[numbers] * (op.arity + op.takes_constant)))
+    operands = [Value(a) for a in drawn[: op.arity]]
+    constant = list(drawn[op.arity :])
+    inputs = (*[v.data for v in operands], *constant)
+    try:
+        out = op.forward(*inputs)
+        want = op.derivative(*inputs, out)
+    except (ArithmeticError, ValueError) as error:  # the method refuses what the rules refuse
+        with pytest.raises(type(error)):
+            METHOD_OF_OP[name](*operands, *constant)
+        return
+    node = METHOD_OF_OP[name](*operands, *constant)
+    assert _same(node.data, out), (node.data, out)
+    assert len(node.local_grads) == len(want)
+    assert all(map(_same, node.local_grads, want)), (node.local_grads, want)
+    assert [type(g) for g in node.local_grads] == [type(g) for g in want]

@@ -4,7 +4,8 @@
 `cos`, `heaviside`, `sign` through the methods those functions call), so
 `derive(op.derivative, ...)` returns the rule's expressions, each of which one of the writers
 below prints as Python, NumPy, JAX, PyTorch, Unicode or LaTeX. Nothing is written twice: the
-code of an op is its rule, run once on symbols.
+code of an op is its rule, run once on symbols. `Value`'s own method for each op is written
+this way too (`value.py`), and so are the compiled program and the traces (`forms`).
 
 An `Expr` has no value, so a rule that branches on one (`if x > 0`) fails here, and is not
 written at all. Reading `.data` is allowed and remembered: a rule reads an operand's value only
@@ -18,7 +19,16 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["Expr", "Reads", "derive", "latex", "numpy_like", "python", "unicode"]
+__all__ = [
+    "Expr",
+    "Reads",
+    "derive",
+    "is_arithmetic",
+    "latex",
+    "numpy_like",
+    "python",
+    "unicode",
+]
 
 
 class Reads:
@@ -133,6 +143,21 @@ def derive(
     if out:
         args.append(Expr("name", (out,), reads))
     return rule(*args), reads.any
+
+
+_WRITTEN_INLINE = ("heaviside", "sign")  # the Python writer writes these as conditionals
+
+
+def is_arithmetic(e: Any) -> bool:
+    """Whether `e` is a number or an expression of +, -, *, /, ** and the steps `heaviside`
+    and `sign`: Python that calls no function (what the engine writes into its methods)."""
+    if not isinstance(e, Expr):
+        return isinstance(e, (int, float))
+    if e.kind == "call":
+        return e.args[0] in _WRITTEN_INLINE and is_arithmetic(e.args[1])
+    if e.kind == "name":
+        return True
+    return all(is_arithmetic(a) for a in e.args)
 
 
 # -- writers: one expression in each language --

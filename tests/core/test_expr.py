@@ -5,8 +5,8 @@ import math
 
 import pytest
 
+from autograd_scalar.core.expr import derive, latex, numpy_like, python, unicode
 from autograd_scalar.core.ops import exp, log, sign
-from autograd_scalar.forms.expr import derive, latex, numpy_like, python, unicode
 
 
 def test_brackets_keep_the_order_of_operations() -> None:
