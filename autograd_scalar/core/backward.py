@@ -52,9 +52,9 @@ def chain_rule(order: Sequence[Value]) -> None:
     """Each edge adds local derivative × the child's grad to its parent's grad, children
     taken from the output (last in `order`) back. The output's grad is the seed.
 
-    That is `for parent, local in zip(node.parents, node.local_grads)` for each node; ops of
-    one and two inputs (nearly every node) are written out, because a loop over a node's
-    one or two edges costs twice the arithmetic it does.
+    That is `for parent, local in zip(node.parents, node.local_grads)` for each node; nodes
+    of one and two parents (nearly all) have their edges written out, because a loop over
+    one or two edges costs Python more than the arithmetic it does.
     """
     for node in reversed(order):
         grad, local = node._grad, node.local_grads
@@ -111,6 +111,7 @@ _grad_slot = operator.attrgetter("_grad")
 
 
 def _only_floats(grads: list[Scalar]) -> bool:
+    """No grad is a `Value` (one left by `create_graph=True`, whose sums must be recorded)."""
     return set(map(type, grads)) == {float}
 
 
