@@ -15,6 +15,8 @@ from autograd_scalar.core.ops import Op, exp
 from autograd_scalar.core.value import apply, dot
 from autograd_scalar.testing import assert_grads_close, expressions
 
+from ..operators import OPERATORS
+
 
 def finite(lo: float, hi: float) -> st.SearchStrategy[float]:
     return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
@@ -675,20 +677,7 @@ def test_an_op_of_ones_own_with_numpy_derivatives_is_refused_by_name() -> None:
 # -- each op's method is written from its row of the table: the two must agree to the bit --
 
 METHOD_OF_OP = {
-    "add": lambda x, y: x + y,
-    "sub": lambda x, y: x - y,
-    "mul": lambda x, y: x * y,
-    "div": lambda x, y: x / y,
-    "pow": lambda x, y: x**y,
-    "add_number": lambda x, c: x + c,
-    "sub_number": lambda x, c: x - c,
-    "number_sub": lambda x, c: c - x,
-    "mul_number": lambda x, c: x * c,
-    "div_number": lambda x, c: x / c,
-    "number_div": lambda x, c: c / x,
-    "pow_number": lambda x, c: x**c,
-    "number_pow": lambda x, c: c**x,
-    "neg": lambda x: -x,
+    **{name: f for name, f in OPERATORS.items() if name != "identity"},
     **{name: getattr(Value, name) for name in ("exp", "log", "sqrt", "tanh", "sigmoid")},
     **{name: getattr(Value, name) for name in ("relu", "sin", "cos", "abs")},
 }

@@ -5,6 +5,8 @@ import jax.numpy as jnp
 
 from autograd_scalar.testing import Expression
 
+from ..operators import OPERATORS
+
 jax.config.update("jax_enable_x64", True)
 
 
@@ -14,21 +16,7 @@ def _dot(*v):
 
 
 JNP = {
-    "add": lambda x, y: x + y,
-    "sub": lambda x, y: x - y,
-    "mul": lambda x, y: x * y,
-    "div": lambda x, y: x / y,
-    "pow": lambda x, y: x**y,
-    "add_number": lambda x, c: x + c,
-    "sub_number": lambda x, c: x - c,
-    "number_sub": lambda x, c: c - x,
-    "mul_number": lambda x, c: x * c,
-    "div_number": lambda x, c: x / c,
-    "number_div": lambda x, c: c / x,
-    "pow_number": lambda x, c: x**c,
-    "number_pow": lambda x, c: c**x,
-    "identity": lambda x: x,
-    "neg": lambda x: -x,
+    **OPERATORS,
     "exp": jnp.exp,
     "log": jnp.log,
     "sqrt": jnp.sqrt,

@@ -4,6 +4,8 @@ import sympy as sp
 
 from autograd_scalar.testing import Expression
 
+from ..operators import OPERATORS
+
 
 def _dot(*v):
     n = len(v) // 2
@@ -11,21 +13,11 @@ def _dot(*v):
 
 
 SYMPY = {
-    "add": lambda x, y: x + y,
-    "sub": lambda x, y: x - y,
-    "mul": lambda x, y: x * y,
-    "div": lambda x, y: x / y,
-    "pow": lambda x, y: x**y,
-    "add_number": lambda x, c: x + c,
-    "sub_number": lambda x, c: x - c,
-    "number_sub": lambda x, c: c - x,
-    "mul_number": lambda x, c: x * c,
+    **OPERATORS,  # with the constants as exact rationals:
     "div_number": lambda x, c: x / sp.nsimplify(c),
     "number_div": lambda x, c: sp.nsimplify(c) / x,
     "pow_number": lambda x, c: x ** sp.nsimplify(c),
     "number_pow": lambda x, c: sp.nsimplify(c) ** x,
-    "identity": lambda x: x,
-    "neg": lambda x: -x,
     "exp": sp.exp,
     "log": sp.log,
     "sqrt": sp.sqrt,
