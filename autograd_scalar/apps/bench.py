@@ -781,7 +781,7 @@ def run_rogozhnikov(repeat: int = 5, quick: bool = False) -> Rogozhnikov:
 
     from ..compile.program import compile_program
 
-    n_ops, n_points = (1_000, 100) if quick else (10_000, 1_000)
+    n_ops, n_points = (1_000, 100) if quick else (10_000, 10_000)
     tape = rogozhnikov_tape(n_ops)
     points = rogozhnikov_points(n_points)
     inputs = [Value(x) for x in points[0]]

@@ -129,13 +129,20 @@ class Program:
         """The program as a module: imports, the engine helpers it calls, the function."""
         head = ["import numpy as np"] if module else ["import math"]
         body = self._forward_lines(module, comments) + self._adjoint_lines(module, comments)
+        body.append(self._return_line())
         calls = "\n".join(line for line in body if "_" in line and "(" in line)
         helpers = [] if module else _helper_sources(calls)
         if helpers:
             head = ["from __future__ import annotations", "", *head, ""]
             head.append("# the engine's own functions (autograd_scalar.core.ops): the same errors")
             head += helpers
-        return "\n".join([*head, "", "", *self._signature(), *body, self._return_line()]) + "\n"
+        if module:
+            body = _freeing(body, self._local_names())
+        return "\n".join([*head, "", "", *self._signature(), *body]) + "\n"
+
+    def _local_names(self) -> set[str]:
+        """The function's variables: a value and an adjoint (`_bar`) per node and input."""
+        return {name + end for name in self.variables.values() for end in ("", "_bar")}
 
     def forward_source(self, module: str) -> str:
         """The forward lines alone, a function of the inputs over `module`'s arrays ("jnp",
@@ -224,7 +231,8 @@ class Program:
 
     @property
     def array_source(self) -> str:
-        """The same program over NumPy arrays: every variable holds one value per sample."""
+        """The same program over NumPy arrays: every variable holds one value per sample,
+        and is deleted after its last use (`del`), so that its memory is used again."""
         return self._write(module="np", comments=True)
 
     def batch(self, *inputs: object, exact: bool = False) -> tuple[np.ndarray, Gradients]:
@@ -400,6 +408,35 @@ def _add(target: str, term: str, module: str) -> str:
     if term.startswith("-"):
         return f"{target} = {target} - {term[1:]}" if module else f"{target} -= {term[1:]}"
     return f"{target} = {target} + {term}" if module else f"{target} += {term}"
+
+
+def _freeing(lines: list[str], variables: set[str]) -> list[str]:
+    """The lines with `del` after the last line that reads or sets each of the `variables`.
+
+    In a batch every variable is an array, one value per sample, and a function's locals
+    live until it returns: kept, all of them would be in memory at once, each in fresh pages
+    the system must hand over and zero (at 10³ samples, as long as the arithmetic takes).
+    Freed at their last use, only the values the adjoint lines still need are held, and
+    NumPy's next arrays reuse the memory just freed. The return line keeps its names. Code
+    never holds `#`, so what follows one is a comment, not a use; a use is found by its
+    spelling, so none is missed (a variable named `inf` may live on to a `float('inf')`).
+    """
+    last: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        code = line.split("#", 1)[0]
+        for name in re.findall(r"\b[A-Za-z_]\w*", code):
+            if name in variables:
+                last[name] = i
+    dead: dict[int, list[str]] = {}
+    for name, i in last.items():
+        if i < len(lines) - 1:
+            dead.setdefault(i, []).append(name)
+    freed: list[str] = []
+    for i, line in enumerate(lines):
+        freed.append(line)
+        if i in dead:
+            freed.append(f"    del {', '.join(dead[i])}")
+    return freed
 
 
 def _helper_sources(code: str) -> list[str]:
