@@ -31,6 +31,7 @@ import inspect
 import keyword
 import math
 import numbers
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -471,29 +472,34 @@ def _load(source: str) -> Callable[..., Any]:
 
 
 class _MathNumpy:
-    """NumPy, but for exp, log, tanh, sin and cos, which apply `math`'s functions to each
-    element (where `math` raises, the samples are replayed one by one), so that an exact
-    batch replay computes exactly what single replays compute."""
+    """NumPy, but for exp, log, tanh, sin, cos and power, which apply `math`'s functions and
+    Python's `**` to each element (where they raise, the samples are replayed one by one), so
+    that an exact batch replay computes exactly what single replays compute."""
 
     def __init__(self, np: ModuleType) -> None:
         self._np = np
         for name in ("exp", "log", "tanh", "sin", "cos"):
-            setattr(
-                self, name, np.vectorize(_not_finite_on_error(getattr(math, name)), otypes=[float])
-            )
+            setattr(self, name, _elementwise(np, getattr(math, name)))
+        self.power = _elementwise(np, operator.pow)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._np, name)
 
 
-def _not_finite_on_error(f: Callable[[float], float]) -> Callable[[float], float]:
-    def element(x: float) -> float:
-        try:
-            return f(x)
-        except (OverflowError, ValueError):
-            raise _NotFinite from None
+def _elementwise(np: ModuleType, f: Callable[..., Any]) -> Any:
+    """`f` applied to each element as to Python floats: a result that is not a float (an
+    error, or `**`'s complex number for a negative base) stops the batch."""
 
-    return element
+    def element(*xs: float) -> float:
+        try:
+            result = f(*map(float, xs))  # a NumPy scalar's own ** is NumPy's
+        except (ArithmeticError, ValueError):
+            raise _NotFinite from None
+        if type(result) is not float:
+            raise _NotFinite
+        return result
+
+    return np.vectorize(element, otypes=[float])
 
 
 class _NotFinite(Exception):

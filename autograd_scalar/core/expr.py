@@ -251,12 +251,17 @@ class _Array(_Writer):
 
     def _text(self, e: Any) -> tuple[str, int]:
         power = isinstance(e, Expr) and e.kind == "**"
-        if power and self.m == "np" and all(a.kind != "num" for a in e.args):
+        if not (power and self.m == "np"):
+            return super()._text(e)
+        # NumPy's x ** y, written as np.power so that exact batch replay can put Python's in
+        # its place (the two may differ in the last bit)
+        base, exponent = (self.write(a) for a in e.args)
+        written = f"np.power({base}, {exponent})"
+        if all(a.kind != "num" for a in e.args):
             # x ** y with y a symbol needs x > 0, as the engine says; log(x) raises NumPy's
             # flag where it does not (batch replay then asks the engine), and adds 0 elsewhere
-            base = self._operand(e.args[0], _ATOM)
-            return f"{super()._text(e)[0]} + 0 * np.log({base})", _PRECEDENCE["+"]
-        return super()._text(e)
+            return f"{written} + 0 * np.log({base})", _PRECEDENCE["+"]
+        return written, _ATOM
 
     def call(self, function: str, arg: Any) -> tuple[str, int]:
         m, x = self.m, self.write(arg)
