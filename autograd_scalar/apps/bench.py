@@ -435,10 +435,15 @@ def medians(engines: dict[str, Callable[[], object]], repeat: int) -> dict[str, 
     if len(clean) < len(engines):
         return {engine: median_seconds(f, repeat) for engine, f in engines.items()}
     times: dict[str, list[float]] = {engine: [] for engine in clean}
+    failed: dict[str, str] = {}
     for _ in range(repeat):
         for engine, f in clean.items():
-            times[engine].append(f.seconds())
-    return {engine: statistics.median(t) for engine, t in times.items()}
+            if engine not in failed:
+                try:
+                    times[engine].append(f.seconds())
+                except _Failed as failure:
+                    failed[engine] = str(failure)
+    return {engine: failed.get(engine) or statistics.median(t) for engine, t in times.items()}
 
 
 def _seconds(f: Callable[[], object]) -> float:

@@ -97,11 +97,11 @@ def backward(graph: Graph, gradient: Scalar = 1.0, create_graph: bool = False) -
     order = graph.order
     before = list(map(_grad_slot, order))
     try:
+        _pass(graph, gradient, create_graph, before)
         if create_graph or not _only_floats(before):
-            _pass(graph, gradient, create_graph, before)
             _add_to_grads(order, before)
         else:
-            _pass_on_floats(graph, number_of(gradient), before)
+            _add_float_grads(order, before)
     except BaseException:
         _put_back(order, before)
         raise
@@ -111,22 +111,16 @@ _grad_slot = operator.attrgetter("_grad")
 
 
 def _only_floats(grads: list[Scalar]) -> bool:
-    """No grad is a `Value` (one left by `create_graph=True`, whose sums must be recorded)."""
+    """Every grad is a plain float: none is a `Value` (left by `create_graph=True`), whose
+    sums must be recorded."""
     return set(map(type, grads)) == {float}
 
 
-def _pass_on_floats(graph: Graph, gradient: float, before: list[float]) -> None:
-    """`backward` when every grad is a float, the common case: only the nodes that hold a
-    gradient already (a parameter's, from an earlier pass) are set aside and added back;
-    the rest start from their 0 as they are. The same sums as `_pass`, in fewer loops."""
-    held = list(compress(graph.order, before))
-    for node in held:
-        node._grad = 0.0
-    graph.output._grad = gradient
-    chain_rule(graph.order)
-    if recording.is_anomaly_enabled():
-        _check_finite(graph, [node._grad for node in graph.order], before)
-    for node, earlier in zip(held, compress(before, before)):
+def _add_float_grads(order: Sequence[Value], before: list[float]) -> None:
+    """`_add_to_grads` when every grad is a float, the common case: only the nodes that held
+    a gradient before the pass (a parameter's, from an earlier pass) have it added back."""
+    held = compress(order, before)  # the nodes whose earlier grad is not 0
+    for node, earlier in zip(held, filter(None, before)):
         node._grad += earlier
 
 
@@ -221,11 +215,14 @@ def local_derivatives_as_values(node: Value) -> tuple[Scalar, ...]:
 
 
 def _add_to_grads(order: Sequence[Value], before: list[Scalar]) -> None:
-    """Each node's grad (this pass's share) becomes its earlier grad plus the share. A sum
-    that involves a `Value` gradient is recorded, so it stays differentiable."""
+    """Each node's grad (this pass's share) becomes its earlier grad plus the share; an
+    earlier 0 is no gradient yet, so the share stays as it is (as PyTorch's first gradient
+    of a tensor is the pass's own). A sum that involves a `Value` gradient is recorded, so
+    it stays differentiable."""
     for node, earlier in zip(order, before):
         if type(earlier) is float and type(node._grad) is float:
-            node._grad += earlier
+            if earlier:
+                node._grad += earlier
         else:
             with recording.enable_grad():
                 node._grad = _sum(earlier, node._grad)

@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import backward as reverse_mode
 from . import expr, ops, recording
@@ -126,11 +126,21 @@ def _node_in_mode(
 # `_node_in_mode` decides.
 
 
-def _source(kind: tuple[str, str, str, str], forward: str, local_grads: str) -> str:
-    """The method of one op: its kind's first lines (`kind` also says what its parents, its
-    rule's arguments and its constant are), then its forward value and its node."""
-    head, parents, args, constant = kind
-    return f"""{head}
+class _Kind(NamedTuple):
+    """A kind of method: its first lines, and what its node's parents, its rules' arguments
+    and its constant are, as Python."""
+
+    head: str
+    parents: str
+    args: str
+    constant: str
+
+
+def _source(kind: _Kind, name: str, forward: str, local_grads: str) -> str:
+    """The method of one op: its kind's first lines, then its value and its node. For
+    `x * y` it reads `out = x * y` ... `node.parents, node.local_grads = (self, other), (y, x)`."""
+    parents, args, constant = kind.parents, kind.args, kind.constant
+    return f"""{kind.head.format(name=name)}
         out = {forward}
         if _current_mode() is not RECORDING:
             return _node_in_mode(op, out, {parents}, {args}, {constant})
@@ -138,45 +148,45 @@ def _source(kind: tuple[str, str, str, str], forward: str, local_grads: str) -> 
         node._data, node._grad, node.label, node.op, node.constant = out, 0.0, "", op, {constant}
         node.parents, node.local_grads = {parents}, {local_grads}
         return node
-    return method
+    return {name}
 """
 
 
-_UNARY = (
+_UNARY = _Kind(
     """
 def make(op, forward, derivative):
-    def method(self):
+    def {name}(self):
         x = self._data""",
-    "(self,)",
-    "(x,)",
-    "None",
+    parents="(self,)",
+    args="(x,)",
+    constant="None",
 )
 
-_BINARY = (
+_BINARY = _Kind(
     """
 def make(op, forward, derivative, with_number):
-    def method(self, other):
+    def {name}(self, other):
         if not isinstance(other, Value):
             return with_number(self, other)
         x, y = self._data, other._data""",
-    "(self, other)",
-    "(x, y)",
-    "None",
+    parents="(self, other)",
+    args="(x, y)",
+    constant="None",
 )
 
-_WITH_NUMBER = (
+_WITH_NUMBER = _Kind(
     """
 def make(op, forward, derivative):
-    def method(self, c):
+    def {name}(self, c):
         kind = type(c)
         if kind is not float and kind is not int:
             if not _is_number(c):
                 return NotImplemented  # Python tries the other side
             c = float(c)  # Fraction, numpy scalars ...: plain float arithmetic from here on
         x = self._data""",
-    "(self,)",
-    "(x, c)",
-    "c",
+    parents="(self,)",
+    args="(x, c)",
+    constant="c",
 )
 
 
@@ -205,18 +215,16 @@ def _arithmetic(rule: Callable[..., object], operands: Sequence[str], out: str =
     return f"({written[0]},)" if len(written) == 1 else f"({', '.join(written)})"
 
 
-def _method(
-    kind: tuple[str, str, str, str], op: Op, operands: Sequence[str], *more: object
-) -> Callable[..., Value]:
+def _method(kind: _Kind, op: Op, operands: Sequence[str], *more: object) -> Callable[..., Value]:
     """The method of `kind` written for `op` and compiled. Its globals are this module's, so
     it makes `Value`s as the rest of the engine does."""
-    source = _source(kind, *_written(op, operands))
+    source = _source(kind, op.name, *_written(op, operands))
     filename = f"{WRITTEN_METHODS}the {op.name} op>"  # tracebacks show the written lines
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace: dict[str, Any] = {}
     exec(compile(source, filename, "exec"), globals(), namespace)  # noqa: S102 - the table's
     method: Callable[..., Value] = namespace["make"](op, op.forward, op.derivative, *more)
-    method.__name__ = method.__qualname__ = op.name
+    method.__qualname__ = f"Value.{op.name}"
     return method
 
 

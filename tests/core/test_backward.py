@@ -113,8 +113,9 @@ def _lines_run(function_name: str, create_graph: bool) -> int:
     ("function_name", "create_graph"),
     [
         ("backward", False),  # its own lines: setting aside, putting back
-        ("_pass_on_floats", False),  # setting aside, seeding, adding back
+        ("_pass", False),  # zeroing and seeding
         ("chain_rule", False),  # the chain rule
+        ("_add_float_grads", False),  # adding back the float gradients held before
         ("backward", True),
         ("_pass", True),  # seeding a graph of gradients
         ("_chain_rule_as_graph", True),
@@ -338,3 +339,18 @@ def test_an_interrupted_trace_leaves_every_grad_as_it_was() -> None:
     finally:
         sys.settrace(None)
     assert [n.grad for n in nodes] == before
+
+
+def test_a_zero_grad_is_no_gradient_yet_whichever_way_the_pass_runs() -> None:
+    """A zero before the pass (either sign) takes this pass's gradient as it is, -0.0
+    included, in the float path and in the path for `Value` gradients alike."""
+    floats = Value(3.0) * 2.0
+    floats.backward(-0.0)
+    graphs = Value(3.0) * 2.0
+    graphs.backward(create_graph=True)
+    graphs.grad = 0.0  # a float again, and the pass runs the general path: the seed is a Value
+    graphs.backward(Value(-0.0))
+    held = Value(1.0)
+    held.grad = -0.0
+    (held * -0.0).backward()
+    assert [math.copysign(1.0, v.grad) for v in (floats, graphs, held)] == [-1.0, -1.0, 1.0]
